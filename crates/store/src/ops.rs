@@ -1,0 +1,465 @@
+//! The `Store` operations, written once in portable SQL and instantiated for each backend by
+//! [`impl_store!`]. Each operation is one transaction on the backend's writer (or one read on
+//! its readers); a unique-constraint violation surfaces as `StoreError::Conflict`.
+
+macro_rules! impl_store {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl domain::Store for $store {
+            async fn seed_catalog(&self, catalog: &domain::Catalog) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                let mut changed = false;
+                for i in &catalog.images {
+                    let r = sqlx::query(
+                        "INSERT INTO images (id, engine, version, build, release_date, display_name, description, priority, status)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&i.id)
+                    .bind(i.engine.as_str())
+                    .bind(i.version.to_string())
+                    .bind(i.build.to_string())
+                    .bind(i.release_date.to_string())
+                    .bind(&i.display_name)
+                    .bind(&i.description)
+                    .bind(i64::from(i.priority))
+                    .bind(i.status.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    changed |= r.rows_affected() > 0;
+                }
+                for f in &catalog.flavors {
+                    sqlx::query(
+                        "INSERT INTO flavors (id, name, cpu, ram, disk_min, disk_max, region, azs)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&f.id)
+                    .bind(&f.name)
+                    .bind(i64::from(f.cpu))
+                    .bind(i64::from(f.ram))
+                    .bind(i64::from(f.disk_min))
+                    .bind(i64::from(f.disk_max))
+                    .bind(&f.region)
+                    .bind(f.availability_zones.join(","))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+                let seeded = sqlx::query("INSERT INTO meta (key, value) VALUES ('paths_seeded', 1) ON CONFLICT DO NOTHING")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if seeded.rows_affected() > 0 {
+                    for p in &catalog.paths {
+                        insert_path(&mut *tx, p).await?;
+                    }
+                    changed = true;
+                }
+                if changed {
+                    bump_generation(&mut *tx).await?;
+                }
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn load_catalog(&self) -> domain::store::StoreResult<domain::Catalog> {
+                use crate::db_err;
+                use crate::rows::{FlavorRow, ImageRow, PathRow};
+                let images = sqlx::query_as::<_, ImageRow>("SELECT * FROM images ORDER BY engine, version, build")
+                    .fetch_all(&self.read)
+                    .await
+                    .map_err(db_err)?;
+                let flavors = sqlx::query_as::<_, FlavorRow>("SELECT * FROM flavors ORDER BY cpu, ram, name")
+                    .fetch_all(&self.read)
+                    .await
+                    .map_err(db_err)?;
+                let paths = sqlx::query_as::<_, PathRow>(
+                    "SELECT * FROM upgrade_paths ORDER BY source_engine, source_version, target_engine, target_version",
+                )
+                .fetch_all(&self.read)
+                .await
+                .map_err(db_err)?;
+                Ok(domain::Catalog {
+                    images: images.into_iter().map(ImageRow::into_domain).collect::<Result<_, _>>()?,
+                    flavors: flavors.into_iter().map(FlavorRow::into_domain).collect::<Result<_, _>>()?,
+                    paths: paths.into_iter().map(PathRow::into_domain).collect::<Result<_, _>>()?,
+                })
+            }
+
+            async fn catalog_generation(&self) -> domain::store::StoreResult<i64> {
+                sqlx::query_scalar::<_, i64>("SELECT value FROM meta WHERE key = 'catalog_generation'")
+                    .fetch_one(&self.read)
+                    .await
+                    .map_err(crate::db_err)
+            }
+
+            async fn add_image(&self, i: &domain::Image) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query(
+                    "INSERT INTO images (id, engine, version, build, release_date, display_name, description, priority, status)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&i.id)
+                .bind(i.engine.as_str())
+                .bind(i.version.to_string())
+                .bind(i.build.to_string())
+                .bind(i.release_date.to_string())
+                .bind(&i.display_name)
+                .bind(&i.description)
+                .bind(i64::from(i.priority))
+                .bind(i.status.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                bump_generation(&mut *tx).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn set_image_status(&self, id: &str, status: domain::ImageStatus) -> domain::store::StoreResult<bool> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                let r = sqlx::query("UPDATE images SET status = $1 WHERE id = $2")
+                    .bind(status.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                bump_generation(&mut *tx).await?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(r.rows_affected() > 0)
+            }
+
+            async fn replace_paths(&self, paths: &[domain::UpgradePath]) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query("DELETE FROM upgrade_paths").execute(&mut *tx).await.map_err(db_err)?;
+                for p in paths {
+                    insert_path(&mut *tx, p).await?;
+                }
+                bump_generation(&mut *tx).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn init_credentials(
+                &self,
+                c: &domain::credentials::Credentials,
+            ) -> domain::store::StoreResult<domain::credentials::Credentials> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                let existing = sqlx::query_as::<_, (String, String, String, String, String, String, String)>(
+                    "SELECT p.id, p.name, k.access_key, k.secret_key, u.name, u.password, t.token
+                     FROM projects p
+                     JOIN access_keys k ON k.project_id = p.id
+                     JOIN users u ON u.project_id = p.id
+                     CROSS JOIN admin_tokens t
+                     ORDER BY p.id LIMIT 1",
+                )
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                if let Some((project_id, project_name, access_key, secret_key, user_name, password, admin_token)) = existing {
+                    return Ok(domain::credentials::Credentials {
+                        project_id,
+                        project_name,
+                        access_key,
+                        secret_key,
+                        user_name,
+                        password,
+                        admin_token,
+                    });
+                }
+                sqlx::query("INSERT INTO projects (id, name) VALUES ($1, $2)")
+                    .bind(&c.project_id)
+                    .bind(&c.project_name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::query("INSERT INTO access_keys (access_key, secret_key, project_id) VALUES ($1, $2, $3)")
+                    .bind(&c.access_key)
+                    .bind(&c.secret_key)
+                    .bind(&c.project_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::query("INSERT INTO users (name, password, project_id) VALUES ($1, $2, $3)")
+                    .bind(&c.user_name)
+                    .bind(&c.password)
+                    .bind(&c.project_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::query("INSERT INTO admin_tokens (token) VALUES ($1)")
+                    .bind(&c.admin_token)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(c.clone())
+            }
+
+            async fn access_key(&self, access_key: &str) -> domain::store::StoreResult<Option<domain::credentials::AccessKey>> {
+                let row = sqlx::query_as::<_, (String, String, String)>(
+                    "SELECT access_key, secret_key, project_id FROM access_keys WHERE access_key = $1",
+                )
+                .bind(access_key)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(crate::db_err)?;
+                Ok(row.map(|(access_key, secret_key, project_id)| domain::credentials::AccessKey {
+                    access_key,
+                    secret_key,
+                    project_id,
+                }))
+            }
+
+            async fn is_admin_token(&self, token: &str) -> domain::store::StoreResult<bool> {
+                let n = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM admin_tokens WHERE token = $1")
+                    .bind(token)
+                    .fetch_one(&self.read)
+                    .await
+                    .map_err(crate::db_err)?;
+                Ok(n > 0)
+            }
+
+            async fn insert_cluster(&self, c: &domain::Cluster) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                use crate::rows::millis;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query(
+                    "INSERT INTO clusters (id, project_id, name, engine, status, settings, actions, created, updated, ready_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&c.id)
+                .bind(&c.project_id)
+                .bind(&c.name)
+                .bind(c.engine.as_str())
+                .bind(c.status.code())
+                .bind(serde_json::to_string(&c.settings).map_err(crate::backend)?)
+                .bind(serde_json::to_string(&c.actions).map_err(crate::backend)?)
+                .bind(millis(c.created))
+                .bind(millis(c.updated))
+                .bind(c.ready_at.map(millis))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                for (ordinal, n) in c.nodes.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO nodes (id, cluster_id, ordinal, name, node_type, flavor, az, volume_type, volume_size, ip, status, image_id)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(&n.id)
+                    .bind(&c.id)
+                    .bind(ordinal as i64)
+                    .bind(&n.name)
+                    .bind(n.node_type.as_str())
+                    .bind(&n.flavor)
+                    .bind(&n.az)
+                    .bind(&n.volume_type)
+                    .bind(i64::from(n.volume_size))
+                    .bind(&n.ip)
+                    .bind(n.status.code())
+                    .bind(&n.image_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn cluster(&self, project_id: &str, cluster_id: &str) -> domain::store::StoreResult<Option<domain::Cluster>> {
+                use crate::db_err;
+                use crate::rows::{ClusterRow, NodeRow};
+                let Some(row) = sqlx::query_as::<_, ClusterRow>("SELECT * FROM clusters WHERE id = $1 AND project_id = $2")
+                    .bind(cluster_id)
+                    .bind(project_id)
+                    .fetch_optional(&self.read)
+                    .await
+                    .map_err(db_err)?
+                else {
+                    return Ok(None);
+                };
+                let nodes = sqlx::query_as::<_, NodeRow>("SELECT * FROM nodes WHERE cluster_id = $1 ORDER BY ordinal")
+                    .bind(cluster_id)
+                    .fetch_all(&self.read)
+                    .await
+                    .map_err(db_err)?;
+                Ok(crate::rows::assemble(vec![row], nodes)?.pop())
+            }
+
+            async fn list_clusters(
+                &self,
+                project_id: &str,
+                engine: Option<domain::Engine>,
+                skip: u32,
+                limit: u32,
+            ) -> domain::store::StoreResult<domain::store::ClusterPage> {
+                use crate::db_err;
+                use crate::rows::{ClusterRow, NodeRow};
+                let engine = engine.map(domain::Engine::as_str);
+                let total = sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM clusters WHERE project_id = $1 AND ($2 IS NULL OR engine = $2)",
+                )
+                .bind(project_id)
+                .bind(engine)
+                .fetch_one(&self.read)
+                .await
+                .map_err(db_err)?;
+                let rows = sqlx::query_as::<_, ClusterRow>(
+                    "SELECT * FROM clusters WHERE project_id = $1 AND ($2 IS NULL OR engine = $2)
+                     ORDER BY created DESC, id DESC LIMIT $3 OFFSET $4",
+                )
+                .bind(project_id)
+                .bind(engine)
+                .bind(i64::from(limit))
+                .bind(i64::from(skip))
+                .fetch_all(&self.read)
+                .await
+                .map_err(db_err)?;
+                let nodes = if rows.is_empty() {
+                    Vec::new()
+                } else {
+                    let placeholders: Vec<String> = (1..=rows.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!(
+                        "SELECT * FROM nodes WHERE cluster_id IN ({}) ORDER BY cluster_id, ordinal",
+                        placeholders.join(", ")
+                    );
+                    let mut q = sqlx::query_as::<_, NodeRow>(&sql);
+                    for r in &rows {
+                        q = q.bind(r.id.clone());
+                    }
+                    q.fetch_all(&self.read).await.map_err(db_err)?
+                };
+                Ok(domain::store::ClusterPage {
+                    clusters: crate::rows::assemble(rows, nodes)?,
+                    total: u64::try_from(total).unwrap_or(0),
+                })
+            }
+
+            async fn delete_cluster(&self, project_id: &str, cluster_id: &str) -> domain::store::StoreResult<bool> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                let r = sqlx::query("DELETE FROM clusters WHERE id = $1 AND project_id = $2")
+                    .bind(cluster_id)
+                    .bind(project_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(r.rows_affected() > 0)
+            }
+
+            async fn complete_provisioning(&self, now: chrono::DateTime<chrono::Utc>) -> domain::store::StoreResult<u64> {
+                use crate::db_err;
+                let now = crate::rows::millis(now);
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query(
+                    "UPDATE nodes SET status = '200' WHERE cluster_id IN
+                     (SELECT id FROM clusters WHERE ready_at IS NOT NULL AND ready_at <= $1)",
+                )
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                let r = sqlx::query(
+                    "UPDATE clusters SET status = '200', ready_at = NULL, updated = ready_at
+                     WHERE ready_at IS NOT NULL AND ready_at <= $1",
+                )
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(r.rows_affected())
+            }
+
+            async fn next_provisioning(&self) -> domain::store::StoreResult<Option<chrono::DateTime<chrono::Utc>>> {
+                let next = sqlx::query_scalar::<_, Option<i64>>("SELECT MIN(ready_at) FROM clusters")
+                    .fetch_one(&self.read)
+                    .await
+                    .map_err(crate::db_err)?;
+                next.map(crate::rows::from_millis).transpose()
+            }
+
+            async fn set_cluster_plugins(&self, cluster_id: &str, plugins: &[String]) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query("DELETE FROM cluster_plugins WHERE cluster_id = $1")
+                    .bind(cluster_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                for p in plugins {
+                    sqlx::query("INSERT INTO cluster_plugins (cluster_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(cluster_id)
+                        .bind(p)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                bump_generation(&mut *tx).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn cluster_plugins(&self, cluster_id: &str) -> domain::store::StoreResult<Vec<String>> {
+                sqlx::query_scalar::<_, String>("SELECT name FROM cluster_plugins WHERE cluster_id = $1 ORDER BY name")
+                    .bind(cluster_id)
+                    .fetch_all(&self.read)
+                    .await
+                    .map_err(crate::db_err)
+            }
+
+            async fn add_plugin_package(&self, p: &domain::credentials::PluginPackage) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query("INSERT INTO plugin_packages (name, engine, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(&p.name)
+                    .bind(p.engine.as_str())
+                    .bind(p.version.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                bump_generation(&mut *tx).await?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn plugin_packages(&self) -> domain::store::StoreResult<Vec<domain::credentials::PluginPackage>> {
+                let rows = sqlx::query_as::<_, crate::rows::PackageRow>(
+                    "SELECT name, engine, version FROM plugin_packages ORDER BY name, engine, version",
+                )
+                .fetch_all(&self.read)
+                .await
+                .map_err(crate::db_err)?;
+                rows.into_iter().map(crate::rows::PackageRow::into_domain).collect()
+            }
+        }
+
+        async fn insert_path(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            p: &domain::UpgradePath,
+        ) -> domain::store::StoreResult<()> {
+            sqlx::query(
+                "INSERT INTO upgrade_paths (source_engine, source_version, target_engine, target_version)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(p.source_engine.as_str())
+            .bind(p.source_version.to_string())
+            .bind(p.target_engine.as_str())
+            .bind(p.target_version.to_string())
+            .execute(conn)
+            .await
+            .map_err(crate::db_err)?;
+            Ok(())
+        }
+
+        async fn bump_generation(conn: &mut <$db as sqlx::Database>::Connection) -> domain::store::StoreResult<()> {
+            sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'catalog_generation'")
+                .execute(conn)
+                .await
+                .map_err(crate::db_err)?;
+            Ok(())
+        }
+    };
+}
+
+pub(crate) use impl_store;

@@ -1,0 +1,281 @@
+//! One conformance suite for every backend: each test runs on SQLite, and on PostgreSQL when
+//! `SEARCHPLANE_TEST_DATABASE_URL` is set (each test on its own schema).
+
+use std::sync::Arc;
+
+use chrono::{TimeDelta, Utc};
+use domain::catalog::{DEFAULT_CATALOG, ImageStatus};
+use domain::cluster::ClusterSettings;
+use domain::create::{NewCluster, RoleSpec};
+use domain::credentials::{Credentials, PluginPackage};
+use domain::store::StoreError;
+use domain::{Catalog, Cluster, ClusterStatus, Engine, NodeType, Store};
+use store::{PgStore, SqliteStore};
+
+async fn backends(test: &str) -> Vec<(&'static str, Arc<dyn Store>, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::open(&dir.path().join("db.sqlite"))
+        .await
+        .unwrap();
+    let mut out: Vec<(&'static str, Arc<dyn Store>, Option<tempfile::TempDir>)> =
+        vec![("sqlite", Arc::new(sqlite), Some(dir))];
+    if let Ok(url) = std::env::var("SEARCHPLANE_TEST_DATABASE_URL") {
+        let pg = PgStore::connect_isolated(&url, &format!("store_{test}"))
+            .await
+            .unwrap();
+        out.push(("postgres", Arc::new(pg), None));
+    }
+    out
+}
+
+fn catalog() -> Catalog {
+    Catalog::from_toml(DEFAULT_CATALOG).unwrap()
+}
+
+fn new_cluster(name: &str, version: &str, project: &str, created_offset_ms: i64) -> Cluster {
+    let c = catalog();
+    let now = Utc::now() + TimeDelta::milliseconds(created_offset_ms);
+    NewCluster {
+        name: name.into(),
+        engine: Engine::Elasticsearch,
+        version: version.parse().unwrap(),
+        roles: vec![RoleSpec {
+            node_type: NodeType::Data,
+            flavor: "ess.spec-4u8g".into(),
+            count: 3,
+            volume: Some(("COMMON".into(), 40)),
+        }],
+        availability_zones: vec!["eu-de-01".into()],
+        admin_pwd: None,
+        settings: ClusterSettings {
+            desc: "store test".into(),
+            ..Default::default()
+        },
+    }
+    .build(project, &c, now, now + TimeDelta::minutes(5))
+}
+
+#[tokio::test]
+async fn seeding_is_idempotent_and_keeps_operator_changes() {
+    for (name, store, _dir) in backends("seed").await {
+        let c = catalog();
+        store.seed_catalog(&c).await.unwrap();
+        let loaded = store.load_catalog().await.unwrap();
+        assert_eq!(loaded.images.len(), c.images.len(), "{name}");
+        assert_eq!(loaded.flavors.len(), c.flavors.len(), "{name}");
+        assert_eq!(loaded.paths.len(), c.paths.len(), "{name}");
+        let victim = c.images[0].id.clone();
+        assert!(
+            store
+                .set_image_status(&victim, ImageStatus::Eos)
+                .await
+                .unwrap()
+        );
+        store.replace_paths(&c.paths[..2]).await.unwrap();
+        let gen_before = store.catalog_generation().await.unwrap();
+        store.seed_catalog(&c).await.unwrap();
+        let again = store.load_catalog().await.unwrap();
+        assert_eq!(again.images.len(), c.images.len(), "{name}");
+        assert_eq!(
+            again.image(&victim).unwrap().status,
+            ImageStatus::Eos,
+            "{name}: eos kept"
+        );
+        assert_eq!(again.paths.len(), 2, "{name}: replaced paths kept");
+        assert_eq!(
+            store.catalog_generation().await.unwrap(),
+            gen_before,
+            "{name}: nothing changed"
+        );
+        assert!(
+            !store
+                .set_image_status("nope", ImageStatus::Eos)
+                .await
+                .unwrap()
+        );
+    }
+}
+
+#[tokio::test]
+async fn catalog_writes_bump_the_generation_and_duplicates_conflict() {
+    for (name, store, _dir) in backends("catalog_writes").await {
+        let c = catalog();
+        store.seed_catalog(&c).await.unwrap();
+        let g0 = store.catalog_generation().await.unwrap();
+        let mut image = c.images[0].clone();
+        image.id = "extra".into();
+        image.build = "99.0.0".parse().unwrap();
+        image.display_name =
+            domain::Image::display_name_for(image.version, &image.build, image.release_date);
+        store.add_image(&image).await.unwrap();
+        let g1 = store.catalog_generation().await.unwrap();
+        assert!(g1 > g0, "{name}");
+        let err = store.add_image(&image).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{name}: {err:?}");
+        assert_eq!(
+            store.load_catalog().await.unwrap().image("extra").unwrap(),
+            &image,
+            "{name}"
+        );
+        store
+            .add_plugin_package(&PluginPackage {
+                name: "analysis-x".into(),
+                engine: Engine::Elasticsearch,
+                version: "7.10.2".parse().unwrap(),
+            })
+            .await
+            .unwrap();
+        assert!(store.catalog_generation().await.unwrap() > g1, "{name}");
+        assert_eq!(store.plugin_packages().await.unwrap().len(), 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_are_created_once() {
+    for (name, store, _dir) in backends("creds").await {
+        let first = Credentials {
+            project_id: "p1".into(),
+            project_name: "eu-de".into(),
+            access_key: "AK1".into(),
+            secret_key: "SK1".into(),
+            user_name: "admin".into(),
+            password: "pw".into(),
+            admin_token: "tok".into(),
+        };
+        assert_eq!(
+            store.init_credentials(&first).await.unwrap(),
+            first,
+            "{name}"
+        );
+        let second = Credentials {
+            project_id: "p2".into(),
+            access_key: "AK2".into(),
+            ..first.clone()
+        };
+        assert_eq!(
+            store.init_credentials(&second).await.unwrap(),
+            first,
+            "{name}: first start only"
+        );
+        let ak = store.access_key("AK1").await.unwrap().unwrap();
+        assert_eq!(
+            (ak.secret_key.as_str(), ak.project_id.as_str()),
+            ("SK1", "p1"),
+            "{name}"
+        );
+        assert!(store.access_key("AK2").await.unwrap().is_none(), "{name}");
+        assert!(store.is_admin_token("tok").await.unwrap(), "{name}");
+        assert!(!store.is_admin_token("other").await.unwrap(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn clusters_round_trip_list_newest_first_and_delete() {
+    for (name, store, _dir) in backends("clusters").await {
+        store.seed_catalog(&catalog()).await.unwrap();
+        let a = new_cluster("alpha", "7.6.2", "p", 0);
+        let b = new_cluster("bravo", "7.10.2", "p", 10);
+        let other = new_cluster("alpha", "7.6.2", "q", 20);
+        for c in [&a, &b, &other] {
+            store.insert_cluster(c).await.unwrap();
+        }
+        let got = store.cluster("p", &a.id).await.unwrap().unwrap();
+        assert_eq!(got.nodes, a.nodes, "{name}");
+        assert_eq!(got.settings, a.settings, "{name}");
+        assert_eq!(
+            got.created.timestamp_millis(),
+            a.created.timestamp_millis(),
+            "{name}"
+        );
+        assert!(
+            store.cluster("q", &a.id).await.unwrap().is_none(),
+            "{name}: other project"
+        );
+
+        let dup = new_cluster("alpha", "7.6.2", "p", 30);
+        assert!(
+            matches!(
+                store.insert_cluster(&dup).await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{name}"
+        );
+        assert!(
+            store.cluster("p", &dup.id).await.unwrap().is_none(),
+            "{name}: nothing half-written"
+        );
+
+        let page = store.list_clusters("p", None, 0, 10).await.unwrap();
+        assert_eq!(page.total, 2, "{name}");
+        let names: Vec<_> = page.clusters.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["bravo", "alpha"], "{name}: newest first");
+        assert_eq!(page.clusters[1].nodes.len(), 3, "{name}");
+        let page = store.list_clusters("p", None, 1, 10).await.unwrap();
+        assert_eq!((page.total, page.clusters.len()), (2, 1), "{name}");
+        let page = store
+            .list_clusters("p", Some(Engine::Opensearch), 0, 10)
+            .await
+            .unwrap();
+        assert_eq!((page.total, page.clusters.len()), (0, 0), "{name}");
+
+        assert!(store.delete_cluster("p", &a.id).await.unwrap(), "{name}");
+        assert!(!store.delete_cluster("p", &a.id).await.unwrap(), "{name}");
+        assert!(store.cluster("p", &a.id).await.unwrap().is_none(), "{name}");
+        store.insert_cluster(&dup).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn provisioning_completes_when_due() {
+    for (name, store, _dir) in backends("provisioning").await {
+        store.seed_catalog(&catalog()).await.unwrap();
+        let c = new_cluster("alpha", "7.6.2", "p", 0);
+        store.insert_cluster(&c).await.unwrap();
+        store
+            .set_cluster_plugins(&c.id, &["analysis-ik".into()])
+            .await
+            .unwrap();
+        let due = c.ready_at.unwrap();
+        assert_eq!(
+            store
+                .next_provisioning()
+                .await
+                .unwrap()
+                .map(|t| t.timestamp_millis()),
+            Some(due.timestamp_millis())
+        );
+        assert_eq!(
+            store
+                .complete_provisioning(due - TimeDelta::seconds(1))
+                .await
+                .unwrap(),
+            0,
+            "{name}"
+        );
+        assert_eq!(
+            store.cluster("p", &c.id).await.unwrap().unwrap().status,
+            ClusterStatus::Creating
+        );
+        assert_eq!(store.complete_provisioning(due).await.unwrap(), 1, "{name}");
+        let got = store.cluster("p", &c.id).await.unwrap().unwrap();
+        assert_eq!(got.status, ClusterStatus::Available, "{name}");
+        assert!(
+            got.nodes
+                .iter()
+                .all(|n| n.status == ClusterStatus::Available),
+            "{name}"
+        );
+        assert_eq!(got.ready_at, None, "{name}");
+        assert_eq!(store.next_provisioning().await.unwrap(), None, "{name}");
+        assert_eq!(
+            store.cluster_plugins(&c.id).await.unwrap(),
+            ["analysis-ik"],
+            "{name}"
+        );
+        store.delete_cluster("p", &c.id).await.unwrap();
+        assert!(
+            store.cluster_plugins(&c.id).await.unwrap().is_empty(),
+            "{name}: plugins go with the cluster"
+        );
+    }
+}
