@@ -61,6 +61,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Inserts a new cluster and its nodes; `Conflict` if the project has a cluster of that name.
     async fn insert_cluster(&self, cluster: &Cluster) -> StoreResult<()>;
+    /// A cluster by id, whatever its project (operator API).
+    async fn find_cluster(&self, cluster_id: &str) -> StoreResult<Option<Cluster>>;
     /// A cluster of a project.
     async fn cluster(&self, project_id: &str, cluster_id: &str) -> StoreResult<Option<Cluster>>;
     /// A project's clusters, newest first, optionally of one engine, skipping `skip`.

@@ -1,1 +1,253 @@
-//! placeholder
+//! The searchplane HTTP server: the CSS API (AK/SK-signed), the operator API (bearer token)
+//! and the operational endpoints, on axum. `build` wires the store, catalog, clock and
+//! background loops together; `Server::serve` runs until the shutdown token is cancelled.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod convert;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod routes;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use domain::credentials::Credentials;
+use domain::{Catalog, Clock, Store, SystemClock};
+use engine::SimSpeed;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::routes::{admin, clusters, images, ops};
+use crate::state::AppState;
+
+/// How a server is started.
+#[derive(Clone)]
+pub struct Config {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    pub listen: SocketAddr,
+    /// Data directory (SQLite file, credentials file).
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL; SQLite in the data dir when absent.
+    pub database_url: Option<String>,
+    /// Simulated seconds per real second.
+    pub sim_speed: SimSpeed,
+    /// Catalog seeded at start-up.
+    pub catalog: Catalog,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Config {
+    /// Defaults: `127.0.0.1:9800`, `./searchplane-data`, SQLite, speed 600, built-in catalog.
+    pub fn new(data_dir: PathBuf) -> anyhow::Result<Self> {
+        Ok(Config {
+            listen: "127.0.0.1:9800".parse()?,
+            data_dir,
+            database_url: None,
+            sim_speed: SimSpeed::default(),
+            catalog: Catalog::from_toml(domain::catalog::DEFAULT_CATALOG)?,
+            clock: Arc::new(SystemClock),
+        })
+    }
+}
+
+/// A bound, not yet serving server.
+pub struct Server {
+    listener: TcpListener,
+    state: Arc<AppState>,
+    /// The credentials in force.
+    pub credentials: Credentials,
+    /// Whether the credentials were created by this start.
+    pub credentials_created: bool,
+}
+
+/// Opens the store, seeds the catalog, ensures credentials and binds the listener.
+pub async fn build(config: Config) -> anyhow::Result<Server> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+    let store: Arc<dyn Store> = match &config.database_url {
+        Some(url) => store::open(url).await.context("opening PostgreSQL")?,
+        None => store::open(&config.data_dir.join("searchplane.db").display().to_string())
+            .await
+            .context("opening the SQLite database")?,
+    };
+    build_with_store(config, store).await
+}
+
+/// Like [`build`], on a store the caller opened (tests use isolated PostgreSQL schemas).
+pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Server> {
+    store
+        .seed_catalog(&config.catalog)
+        .await
+        .context("seeding the catalog")?;
+    let (credentials, credentials_created) =
+        bootstrap::ensure_credentials(store.as_ref(), &config.data_dir).await?;
+    let state = Arc::new(AppState {
+        store,
+        clock: config.clock.clone(),
+        catalog: state::CatalogCache::default(),
+        keys: state::KeyCache::default(),
+        sim_speed: config.sim_speed,
+        provision_wake: Arc::new(Notify::new()),
+        metrics: metrics::Metrics::default(),
+    });
+    state
+        .catalog_changed()
+        .await
+        .context("loading the catalog")?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    Ok(Server {
+        listener,
+        state,
+        credentials,
+        credentials_created,
+    })
+}
+
+impl Server {
+    /// The bound address.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` is cancelled, then drains connections and stops the loops.
+    pub async fn serve(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let state = self.state;
+        let loops = tokio::spawn(background(state.clone(), shutdown.clone()));
+        let app = router(state);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .await
+            .context("serving")?;
+        shutdown.cancel();
+        let _ = loops.await;
+        Ok(())
+    }
+}
+
+async fn background(state: Arc<AppState>, shutdown: CancellationToken) {
+    let provisioning = engine::provision::run(
+        state.store.clone(),
+        state.clock.clone(),
+        state.provision_wake.clone(),
+        shutdown.clone(),
+    );
+    let catalog = async {
+        // Other replicas' catalog writes arrive through the store's generation counter.
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = shutdown.cancelled() => return,
+            }
+            if let Err(e) = state.catalog.refresh(state.store.as_ref()).await {
+                tracing::warn!(error = %e, "refreshing the catalog failed");
+            }
+        }
+    };
+    tokio::join!(provisioning, catalog);
+}
+
+/// The whole HTTP surface.
+pub fn router(state: Arc<AppState>) -> Router {
+    let css = Router::new()
+        .route(
+            "/v1.0/{project_id}/clusters/{cluster_id}/target/{upgrade_type}/images",
+            get(images::list_images),
+        )
+        .route(
+            "/v1.0/{project_id}/clusters",
+            post(clusters::create_cluster_v1).get(clusters::list_clusters),
+        )
+        .route(
+            "/v2.0/{project_id}/clusters",
+            post(clusters::create_cluster_v2),
+        )
+        .route(
+            "/v1.0/{project_id}/clusters/{cluster_id}",
+            get(clusters::show_cluster_detail).delete(clusters::delete_cluster),
+        )
+        .route("/v1.0/{project_id}/es-flavors", get(clusters::list_flavors))
+        .route("/v1.0/{project_id}/flavors", get(clusters::list_flavors))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_signature,
+        ));
+    let admin = Router::new()
+        .route(
+            "/admin/v1/images",
+            get(admin::list_images).post(admin::add_image),
+        )
+        .route("/admin/v1/images/{image_id}/eos", post(admin::mark_eos))
+        .route(
+            "/admin/v1/upgrade-paths",
+            get(admin::list_paths).put(admin::replace_paths),
+        )
+        .route(
+            "/admin/v1/clusters/{cluster_id}/plugins",
+            get(admin::cluster_plugins).put(admin::set_cluster_plugins),
+        )
+        .route(
+            "/admin/v1/plugin-packages",
+            get(admin::list_plugin_packages).post(admin::add_plugin_package),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_admin,
+        ));
+    Router::new()
+        .merge(css)
+        .merge(admin)
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Request id, metrics and a log line for every request.
+async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let operation = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().clone();
+    let mut response = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    let status = response.status();
+    let elapsed = started.elapsed();
+    state
+        .metrics
+        .record(&format!("{method} {operation}"), status.as_u16(), elapsed);
+    if status.is_server_error() {
+        tracing::warn!(%method, %operation, status = status.as_u16(), %request_id, ?elapsed, "request failed");
+    } else {
+        tracing::debug!(%method, %operation, status = status.as_u16(), %request_id, ?elapsed, "request");
+    }
+    response
+}

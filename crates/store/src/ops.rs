@@ -267,12 +267,11 @@ macro_rules! impl_store {
                 tx.commit().await.map_err(db_err)
             }
 
-            async fn cluster(&self, project_id: &str, cluster_id: &str) -> domain::store::StoreResult<Option<domain::Cluster>> {
+            async fn find_cluster(&self, cluster_id: &str) -> domain::store::StoreResult<Option<domain::Cluster>> {
                 use crate::db_err;
                 use crate::rows::{ClusterRow, NodeRow};
-                let Some(row) = sqlx::query_as::<_, ClusterRow>("SELECT * FROM clusters WHERE id = $1 AND project_id = $2")
+                let Some(row) = sqlx::query_as::<_, ClusterRow>("SELECT * FROM clusters WHERE id = $1")
                     .bind(cluster_id)
-                    .bind(project_id)
                     .fetch_optional(&self.read)
                     .await
                     .map_err(db_err)?
@@ -285,6 +284,10 @@ macro_rules! impl_store {
                     .await
                     .map_err(db_err)?;
                 Ok(crate::rows::assemble(vec![row], nodes)?.pop())
+            }
+
+            async fn cluster(&self, project_id: &str, cluster_id: &str) -> domain::store::StoreResult<Option<domain::Cluster>> {
+                Ok(self.find_cluster(cluster_id).await?.filter(|c| c.project_id == project_id))
             }
 
             async fn list_clusters(

@@ -1,0 +1,269 @@
+//! The operator API (`/admin/v1`, bearer token): the image catalog, upgrade paths, custom
+//! plugins of clusters and uploaded plugin packages. Every catalog write reloads this replica's
+//! catalog snapshot before answering, so the next ListImages sees it.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use domain::catalog::{self, Image, ImageStatus, UpgradePath};
+use domain::credentials::PluginPackage;
+use domain::store::StoreError;
+use domain::{Build, Engine, Version};
+use uuid::Uuid;
+use wire::ErrorCode;
+use wire::admin::{
+    AddImageRequest, AdminImage, AdminUpgradePath, ClusterPluginsBody, ListAdminImagesResponse,
+    ListPluginPackagesResponse, PluginPackageInfo, UpgradePathsBody,
+};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+
+fn admin_image(i: &Image) -> AdminImage {
+    AdminImage {
+        id: i.id.clone(),
+        display_name: i.display_name.clone(),
+        datastore_type: i.engine.as_str().to_owned(),
+        datastore_version: i.version.to_string(),
+        build: i.build.to_string(),
+        release_date: i.release_date.to_string(),
+        image_desc: i.description.clone(),
+        priority: i.priority,
+        status: i.status.as_str().to_owned(),
+    }
+}
+
+fn parse<T: std::str::FromStr>(what: &str, s: &str) -> Result<T, ApiError> {
+    s.parse()
+        .map_err(|_| ApiError::bad_param(format!("{what} {s:?} is not valid")))
+}
+
+/// `GET /admin/v1/images`
+pub async fn list_images(State(state): State<Arc<AppState>>) -> Json<ListAdminImagesResponse> {
+    Json(ListAdminImagesResponse {
+        images: state
+            .catalog
+            .get()
+            .catalog
+            .images
+            .iter()
+            .map(admin_image)
+            .collect(),
+    })
+}
+
+/// `POST /admin/v1/images`
+pub async fn add_image(
+    State(state): State<Arc<AppState>>,
+    ApiJson(req): ApiJson<AddImageRequest>,
+) -> ApiResult<(StatusCode, Json<AdminImage>)> {
+    let engine: Engine = parse("datastoreType", &req.datastore_type)?;
+    let version: Version = parse("datastoreVersion", &req.datastore_version)?;
+    let build: Build = parse("build", &req.build)?;
+    let release_date = match &req.release_date {
+        Some(d) => parse::<NaiveDate>("releaseDate", d)?,
+        None => state.clock.now().date_naive(),
+    };
+    let image = Image {
+        id: req.id.unwrap_or_else(|| Uuid::new_v4().to_string()),
+        display_name: Image::display_name_for(version, &build, release_date),
+        engine,
+        version,
+        build,
+        release_date,
+        description: req.image_desc,
+        priority: req.priority,
+        status: ImageStatus::Available,
+    };
+    catalog::validate_image(&image).map_err(|e| ApiError::bad_param(e.to_string()))?;
+    match state.store.add_image(&image).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::new(
+                ErrorCode::ObjectExists,
+                format!(
+                    "an image with id {} or display name {} exists",
+                    image.id, image.display_name
+                ),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state.catalog_changed().await?;
+    tracing::info!(image = %image.id, name = %image.display_name, "image added");
+    Ok((StatusCode::CREATED, Json(admin_image(&image))))
+}
+
+/// `POST /admin/v1/images/{image_id}/eos`
+pub async fn mark_eos(
+    State(state): State<Arc<AppState>>,
+    Path(image_id): Path<String>,
+) -> ApiResult<Json<AdminImage>> {
+    if !state
+        .store
+        .set_image_status(&image_id, ImageStatus::Eos)
+        .await?
+    {
+        return Err(ApiError::new(
+            ErrorCode::ResourceNotFound,
+            format!("no image {image_id}"),
+        ));
+    }
+    state.catalog_changed().await?;
+    let snapshot = state.catalog.get();
+    let image = snapshot.catalog.image(&image_id).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("image {image_id} vanished after update"))
+    })?;
+    Ok(Json(admin_image(image)))
+}
+
+fn wire_path(p: &UpgradePath) -> AdminUpgradePath {
+    AdminUpgradePath {
+        source_type: p.source_engine.as_str().to_owned(),
+        source_version: p.source_version.to_string(),
+        target_type: p.target_engine.as_str().to_owned(),
+        target_version: p.target_version.to_string(),
+    }
+}
+
+/// `GET /admin/v1/upgrade-paths`
+pub async fn list_paths(State(state): State<Arc<AppState>>) -> Json<UpgradePathsBody> {
+    Json(UpgradePathsBody {
+        upgrade_paths: state
+            .catalog
+            .get()
+            .catalog
+            .paths
+            .iter()
+            .map(wire_path)
+            .collect(),
+    })
+}
+
+/// `PUT /admin/v1/upgrade-paths`: replaces every path, all or nothing.
+pub async fn replace_paths(
+    State(state): State<Arc<AppState>>,
+    ApiJson(body): ApiJson<UpgradePathsBody>,
+) -> ApiResult<Json<UpgradePathsBody>> {
+    let paths = body
+        .upgrade_paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let at = |what: &str, s: &str| format!("upgradePaths[{i}].{what} {s:?} is not valid");
+            Ok(UpgradePath {
+                source_engine: p
+                    .source_type
+                    .parse()
+                    .map_err(|_| ApiError::bad_param(at("sourceType", &p.source_type)))?,
+                source_version: p
+                    .source_version
+                    .parse()
+                    .map_err(|_| ApiError::bad_param(at("sourceVersion", &p.source_version)))?,
+                target_engine: p
+                    .target_type
+                    .parse()
+                    .map_err(|_| ApiError::bad_param(at("targetType", &p.target_type)))?,
+                target_version: p
+                    .target_version
+                    .parse()
+                    .map_err(|_| ApiError::bad_param(at("targetVersion", &p.target_version)))?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    catalog::validate_paths(&paths).map_err(|e| ApiError::bad_param(e.to_string()))?;
+    state.store.replace_paths(&paths).await?;
+    state.catalog_changed().await?;
+    Ok(Json(UpgradePathsBody {
+        upgrade_paths: paths.iter().map(wire_path).collect(),
+    }))
+}
+
+async fn existing_cluster(state: &AppState, cluster_id: &str) -> ApiResult<()> {
+    match state.store.find_cluster(cluster_id).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::code(ErrorCode::ClusterNotFound)),
+    }
+}
+
+/// `GET /admin/v1/clusters/{cluster_id}/plugins`
+pub async fn cluster_plugins(
+    State(state): State<Arc<AppState>>,
+    Path(cluster_id): Path<String>,
+) -> ApiResult<Json<ClusterPluginsBody>> {
+    existing_cluster(&state, &cluster_id).await?;
+    Ok(Json(ClusterPluginsBody {
+        plugins: state.store.cluster_plugins(&cluster_id).await?,
+    }))
+}
+
+/// `PUT /admin/v1/clusters/{cluster_id}/plugins`
+pub async fn set_cluster_plugins(
+    State(state): State<Arc<AppState>>,
+    Path(cluster_id): Path<String>,
+    ApiJson(body): ApiJson<ClusterPluginsBody>,
+) -> ApiResult<Json<ClusterPluginsBody>> {
+    existing_cluster(&state, &cluster_id).await?;
+    if let Some(bad) = body
+        .plugins
+        .iter()
+        .find(|p| p.trim().is_empty() || p.len() > 128)
+    {
+        return Err(ApiError::bad_param(format!(
+            "plugin name {bad:?} must be 1-128 characters"
+        )));
+    }
+    state
+        .store
+        .set_cluster_plugins(&cluster_id, &body.plugins)
+        .await?;
+    state.catalog_changed().await?;
+    Ok(Json(ClusterPluginsBody {
+        plugins: state.store.cluster_plugins(&cluster_id).await?,
+    }))
+}
+
+fn package_info(p: &PluginPackage) -> PluginPackageInfo {
+    PluginPackageInfo {
+        name: p.name.clone(),
+        datastore_type: p.engine.as_str().to_owned(),
+        datastore_version: p.version.to_string(),
+    }
+}
+
+/// `GET /admin/v1/plugin-packages`
+pub async fn list_plugin_packages(
+    State(state): State<Arc<AppState>>,
+) -> Json<ListPluginPackagesResponse> {
+    Json(ListPluginPackagesResponse {
+        packages: state
+            .catalog
+            .get()
+            .packages
+            .iter()
+            .map(package_info)
+            .collect(),
+    })
+}
+
+/// `POST /admin/v1/plugin-packages`: records an uploaded package (idempotent).
+pub async fn add_plugin_package(
+    State(state): State<Arc<AppState>>,
+    ApiJson(body): ApiJson<PluginPackageInfo>,
+) -> ApiResult<(StatusCode, Json<PluginPackageInfo>)> {
+    if body.name.trim().is_empty() || body.name.len() > 128 {
+        return Err(ApiError::bad_param("name must be 1-128 characters"));
+    }
+    let package = PluginPackage {
+        name: body.name.clone(),
+        engine: parse("datastoreType", &body.datastore_type)?,
+        version: parse("datastoreVersion", &body.datastore_version)?,
+    };
+    state.store.add_plugin_package(&package).await?;
+    state.catalog_changed().await?;
+    Ok((StatusCode::CREATED, Json(package_info(&package))))
+}

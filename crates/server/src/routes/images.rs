@@ -1,0 +1,89 @@
+//! ListImages: the upgrade targets of a cluster (DESIGN §4.3).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use domain::credentials::PluginPackage;
+use domain::targets::{self, Current, UnavailableReason, UpgradeType};
+use wire::ErrorCode;
+use wire::images::ListImagesResponse;
+
+use crate::convert;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::QueryParams;
+use crate::state::AppState;
+
+/// `GET /v1.0/{project_id}/clusters/{cluster_id}/target/{upgrade_type}/images`
+pub async fn list_images(
+    State(state): State<Arc<AppState>>,
+    Path((project_id, cluster_id, upgrade_type)): Path<(String, String, String)>,
+    query: QueryParams,
+) -> ApiResult<Json<ListImagesResponse>> {
+    let kind: UpgradeType = upgrade_type
+        .parse()
+        .map_err(|e: domain::version::ParseError| ApiError::bad_param(e.0))?;
+    let offset = query.int("offset", 0..=1000, 0)? as usize;
+    let limit = query.int("limit", 1..=1000, 10)? as usize;
+    let explain = query.flag("explain")?;
+    let cluster = state
+        .store
+        .cluster(&project_id, &cluster_id)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::ClusterNotFound))?;
+    let snapshot = state.catalog.get();
+    let selection = match cluster.current_image(&snapshot.catalog) {
+        Some(image) => targets::select(
+            &snapshot.catalog,
+            Current {
+                engine: image.engine,
+                version: image.version,
+                build: &image.build,
+            },
+            kind,
+        ),
+        None => targets::TargetSelection {
+            images: Vec::new(),
+            reasons: vec![UnavailableReason::UnknownCurrentImage],
+        },
+    };
+    let need_upload = if selection.images.is_empty() {
+        false
+    } else {
+        let plugins = state.store.cluster_plugins(&cluster.id).await?;
+        selection.images.iter().any(|image| {
+            plugins.iter().any(|name| {
+                !snapshot.packages.contains(&PluginPackage {
+                    name: name.clone(),
+                    engine: image.engine,
+                    version: image.version,
+                })
+            })
+        })
+    };
+    let total = selection.images.len() as u64;
+    let page = selection
+        .images
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|i| convert::image_info(i))
+        .collect();
+    Ok(Json(ListImagesResponse {
+        need_upload_upgrade_plugin: need_upload,
+        image_info_list: page,
+        total_size: total,
+        unavailable_reasons: explain.then(|| {
+            selection
+                .reasons
+                .iter()
+                .map(|r| {
+                    serde_json::to_value(r)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                })
+                .collect()
+        }),
+    }))
+}
