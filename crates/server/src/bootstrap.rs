@@ -66,14 +66,14 @@ pub fn candidate() -> Credentials {
 /// (re)written every start so that it always matches the store.
 pub async fn ensure_credentials(
     store: &dyn Store,
+    wanted: &Credentials,
     data_dir: &Path,
 ) -> anyhow::Result<(Credentials, bool)> {
-    let wanted = candidate();
     let stored = store
-        .init_credentials(&wanted)
+        .init_credentials(wanted)
         .await
         .context("storing credentials")?;
-    let created = stored == wanted;
+    let created = stored == *wanted;
     if !created && std::env::var(ENV_ACCESS_KEY).is_ok_and(|ak| ak != stored.access_key) {
         tracing::warn!(
             "{ENV_ACCESS_KEY} differs from the stored credentials; the stored ones stay in force"

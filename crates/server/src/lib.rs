@@ -48,6 +48,8 @@ pub struct Config {
     pub catalog: Catalog,
     /// Time source.
     pub clock: Arc<dyn Clock>,
+    /// Credentials stored if the store has none yet (from the environment or random).
+    pub initial_credentials: Credentials,
 }
 
 impl Config {
@@ -60,6 +62,7 @@ impl Config {
             sim_speed: SimSpeed::default(),
             catalog: Catalog::from_toml(domain::catalog::DEFAULT_CATALOG)?,
             clock: Arc::new(SystemClock),
+            initial_credentials: bootstrap::candidate(),
         })
     }
 }
@@ -93,8 +96,12 @@ pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::
         .seed_catalog(&config.catalog)
         .await
         .context("seeding the catalog")?;
-    let (credentials, credentials_created) =
-        bootstrap::ensure_credentials(store.as_ref(), &config.data_dir).await?;
+    let (credentials, credentials_created) = bootstrap::ensure_credentials(
+        store.as_ref(),
+        &config.initial_credentials,
+        &config.data_dir,
+    )
+    .await?;
     let state = Arc::new(AppState {
         store,
         clock: config.clock.clone(),
