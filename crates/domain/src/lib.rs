@@ -12,6 +12,7 @@ pub mod create;
 pub mod credentials;
 pub mod store;
 pub mod targets;
+pub mod upgrade;
 pub mod version;
 
 pub use catalog::{Catalog, CatalogError, Flavor, Image, ImageStatus, UpgradePath};
