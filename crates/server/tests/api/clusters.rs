@@ -97,7 +97,8 @@ async fn a_v1_cluster_is_created_from_the_instance_template() {
 async fn create_refuses_each_invalid_field_with_its_code_and_stores_nothing() {
     let app = spawn_app().await;
     let base = cluster_body("valid-name", "elasticsearch", "7.10.2", 3);
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, u16, &str)> = vec![
+    type Mutation = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Mutation, u16, &str)> = vec![
         (
             "short name",
             Box::new(|b| b["cluster"]["name"] = json!("abc")),
