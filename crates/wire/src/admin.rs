@@ -106,3 +106,97 @@ pub struct ListPluginPackagesResponse {
     /// Every package.
     pub packages: Vec<PluginPackageInfo>,
 }
+
+/// One index of a simulated cluster.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IndexBody {
+    /// Index name.
+    pub name: String,
+    /// Primary data size in MB.
+    pub size_mb: u64,
+    /// Primary shards.
+    #[serde(default = "one")]
+    pub primaries: u32,
+    /// Replicas per primary.
+    #[serde(default = "one")]
+    pub replicas: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Metrics of a simulated cluster; absent fields keep their current value.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MetricsBody {
+    /// `green`, `yellow` or `red`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<String>,
+    /// Unassigned primary shards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unassigned_primaries: Option<u32>,
+    /// Unassigned replica shards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unassigned_replicas: Option<u32>,
+    /// Largest search thread-pool queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_queue: Option<u32>,
+    /// Largest write thread-pool queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_queue: Option<u32>,
+    /// Highest process CPU percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_percent: Option<f64>,
+    /// Highest OS load average.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_average: Option<f64>,
+    /// Disk usage override in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_used_percent: Option<f64>,
+}
+
+/// `GET`/`PUT /admin/v1/clusters/{cluster_id}/data`: the simulated cluster's indices and
+/// metrics.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClusterDataBody {
+    /// Indices; replaced when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indices: Option<Vec<IndexBody>>,
+    /// Metrics; merged field by field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsBody>,
+}
+
+/// `POST /admin/v1/faults`: make a phase fail (or hang) on a node, K times.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultBody {
+    /// Fault id (answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Cluster the fault applies to.
+    pub cluster_id: String,
+    /// Node name; any node when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// Phase order (0–12).
+    pub phase: u32,
+    /// `fail` or `hang`.
+    pub action: String,
+    /// How many times it triggers (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+    /// Triggers left (answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u32>,
+}
+
+/// `GET /admin/v1/faults`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ListFaultsResponse {
+    /// Every fault with triggers left.
+    pub faults: Vec<FaultBody>,
+}

@@ -9,6 +9,8 @@ pub mod clusters;
 pub mod error;
 pub mod images;
 pub mod lenient;
+pub mod snapshots;
+pub mod upgrade;
 
 pub use error::{ErrorBody, ErrorCode};
 
