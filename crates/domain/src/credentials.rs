@@ -64,3 +64,25 @@ pub struct PluginPackage {
     /// Engine version the package is built for.
     pub version: crate::Version,
 }
+
+/// A Keystone user and the project it is scoped to.
+#[derive(Clone, PartialEq, Eq)]
+pub struct User {
+    /// User name.
+    pub name: String,
+    /// Password.
+    pub password: String,
+    /// Project id.
+    pub project_id: String,
+    /// Project name.
+    pub project_name: String,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("name", &self.name)
+            .field("project_id", &self.project_id)
+            .finish_non_exhaustive()
+    }
+}

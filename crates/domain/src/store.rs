@@ -56,6 +56,8 @@ pub trait Store: Send + Sync + 'static {
     async fn init_credentials(&self, creds: &Credentials) -> StoreResult<Credentials>;
     /// An access key by id.
     async fn access_key(&self, access_key: &str) -> StoreResult<Option<AccessKey>>;
+    /// A Keystone user by name: (password, project id, project name).
+    async fn user(&self, name: &str) -> StoreResult<Option<crate::credentials::User>>;
     /// Whether a token is a valid operator token.
     async fn is_admin_token(&self, token: &str) -> StoreResult<bool>;
 

@@ -213,6 +213,23 @@ macro_rules! impl_store {
                 }))
             }
 
+            async fn user(&self, name: &str) -> domain::store::StoreResult<Option<domain::credentials::User>> {
+                let row = sqlx::query_as::<_, (String, String, String, String)>(
+                    "SELECT u.name, u.password, p.id, p.name FROM users u JOIN projects p ON p.id = u.project_id
+                     WHERE u.name = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(crate::db_err)?;
+                Ok(row.map(|(name, password, project_id, project_name)| domain::credentials::User {
+                    name,
+                    password,
+                    project_id,
+                    project_name,
+                }))
+            }
+
             async fn is_admin_token(&self, token: &str) -> domain::store::StoreResult<bool> {
                 let n = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM admin_tokens WHERE token = $1")
                     .bind(token)

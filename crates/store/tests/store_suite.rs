@@ -165,6 +165,16 @@ async fn credentials_are_created_once() {
         );
         assert!(store.access_key("AK2").await.unwrap().is_none(), "{name}");
         assert!(store.is_admin_token("tok").await.unwrap(), "{name}");
+        let user = store.user("admin").await.unwrap().unwrap();
+        assert_eq!(
+            (
+                user.password.as_str(),
+                user.project_id.as_str(),
+                user.project_name.as_str()
+            ),
+            ("pw", "p1", "eu-de")
+        );
+        assert!(store.user("nobody").await.unwrap().is_none(), "{name}");
         assert!(!store.is_admin_token("other").await.unwrap(), "{name}");
     }
 }
