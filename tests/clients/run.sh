@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Run the official-SDK client-conformance suite against a fresh searchplane.
 #
-#   tests/clients/run.sh [path-to-searchplane-binary]
+#   tests/clients/run.sh [path-to-searchplane-binary [pytest args...]]
 #
 # The binary defaults to target/debug/searchplane at the repo root. The
 # virtualenv ($VENV, default .venv; relative paths from the repo root) must hold
 # tests/clients/requirements.txt (tests/clients/setup-venv.sh does that).
 # Starts the server on a free port with its own temporary data dir and fixed
 # test credentials, waits for /healthz, runs pytest, stops the server.
-# Extra arguments for pytest can be given in $PYTEST_ARGS.
+# Arguments after the binary go to pytest (e.g. -k upgrade -x).
 # Exit code: pytest's.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 BIN="${1:-$ROOT/target/debug/searchplane}"
+[ "$#" -eq 0 ] || shift
 case "$BIN" in
     /*) ;;
     *) BIN="$(pwd)/$BIN" ;;
@@ -107,8 +108,7 @@ until healthy; do
 done
 
 set +e
-# shellcheck disable=SC2086
-"$PY" -m pytest -q -p no:cacheprovider ${PYTEST_ARGS:-} tests/clients
+"$PY" -m pytest -q -p no:cacheprovider tests/clients "$@"
 RC=$?
 set -e
 exit "$RC"

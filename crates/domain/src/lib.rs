@@ -10,6 +10,7 @@ pub mod clock;
 pub mod cluster;
 pub mod create;
 pub mod credentials;
+pub mod runtime;
 pub mod store;
 pub mod targets;
 pub mod upgrade;

@@ -7,7 +7,131 @@ use chrono::{DateTime, Utc};
 use crate::catalog::{Catalog, Image, ImageStatus, UpgradePath};
 use crate::cluster::Cluster;
 use crate::credentials::{AccessKey, Credentials, PluginPackage};
+use crate::upgrade::{ClusterData, Snapshot, UpgradeTask};
 use crate::version::Engine;
+
+/// A runner's hold on a task. Every write through it is fenced: it lands only while the lease
+/// is still this owner's at this attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// The task.
+    pub task_id: String,
+    /// The runner (one id per process).
+    pub owner: String,
+    /// Fencing token: incremented by every claim.
+    pub attempt: i64,
+}
+
+/// Who may write a task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskGuard {
+    /// The runner that holds the lease.
+    Lease(Lease),
+    /// An API call that read the task at this version (optimistic concurrency).
+    Version(i64),
+}
+
+/// A task as stored, with its runner bookkeeping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTask {
+    /// The state machine.
+    pub task: UpgradeTask,
+    /// Bumped by every write.
+    pub version: i64,
+    /// When the running phase is due to end (real time).
+    pub phase_due: Option<DateTime<Utc>>,
+    /// Whether the running phase hangs (an injected fault) and fails when due.
+    pub phase_hung: bool,
+}
+
+/// One transactional write of a task and what changes with it.
+#[derive(Debug, Clone)]
+pub struct TaskWrite<'a> {
+    /// The new state.
+    pub task: &'a UpgradeTask,
+    /// When the running phase ends, if one runs.
+    pub phase_due: Option<DateTime<Utc>>,
+    /// Whether it hangs.
+    pub phase_hung: bool,
+    /// Nodes (ids) that completed with this write: they now run the target image.
+    pub upgraded_nodes: &'a [String],
+    /// Whether the cluster is released (`actions` back to `[]`).
+    pub release_cluster: bool,
+    /// A fault (id) that triggered and is used up by this write.
+    pub consume_fault: Option<&'a str>,
+    /// Whether the runner gives the task up (it stopped running).
+    pub release_lease: bool,
+}
+
+/// The outcome of creating a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateTask {
+    /// Created; the cluster now shows `UPGRADING`.
+    Created,
+    /// The cluster already has an active task.
+    ClusterBusy,
+    /// The deployment-wide cap on concurrent upgrades is reached.
+    CapReached,
+}
+
+/// What an injected fault does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultAction {
+    /// The phase fails.
+    Fail,
+    /// The phase never finishes and fails at its timeout.
+    Hang,
+}
+
+impl FaultAction {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultAction::Fail => "fail",
+            FaultAction::Hang => "hang",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "fail" => Some(FaultAction::Fail),
+            "hang" => Some(FaultAction::Hang),
+            _ => None,
+        }
+    }
+}
+
+/// A fault injected through the operator API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// Fault id.
+    pub id: String,
+    /// Cluster.
+    pub cluster_id: String,
+    /// Node name; any node when `None`.
+    pub node: Option<String>,
+    /// Phase order.
+    pub phase: u32,
+    /// Fail or hang.
+    pub action: FaultAction,
+    /// Triggers left.
+    pub remaining: u32,
+}
+
+/// A manual snapshot of a cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSnapshot {
+    /// Snapshot id.
+    pub id: String,
+    /// Cluster.
+    pub cluster_id: String,
+    /// Description.
+    pub description: String,
+    /// What it covers.
+    pub snapshot: Snapshot,
+}
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +205,58 @@ pub trait Store: Send + Sync + 'static {
     async fn complete_provisioning(&self, now: DateTime<Utc>) -> StoreResult<u64>;
     /// The earliest pending provisioning deadline.
     async fn next_provisioning(&self) -> StoreResult<Option<DateTime<Utc>>>;
+
+    /// Creates a task for its cluster unless the cluster has an active one or `cap` other
+    /// clusters are upgrading; marks the cluster `UPGRADING` in the same transaction.
+    async fn create_task(&self, task: &UpgradeTask, cap: u32) -> StoreResult<CreateTask>;
+    /// A task of a cluster.
+    async fn task(&self, cluster_id: &str, task_id: &str) -> StoreResult<Option<StoredTask>>;
+    /// A cluster's tasks, newest first, and their number.
+    async fn cluster_tasks(
+        &self,
+        cluster_id: &str,
+        skip: u32,
+        limit: u32,
+    ) -> StoreResult<(Vec<UpgradeTask>, u64)>;
+    /// The cluster's active task, if any.
+    async fn active_task(&self, cluster_id: &str) -> StoreResult<Option<StoredTask>>;
+    /// Number of active tasks in the deployment.
+    async fn active_task_count(&self) -> StoreResult<u64>;
+    /// Claims a running task whose lease is free or expired, for `owner` until `until`.
+    async fn claim_task(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<Option<(Lease, StoredTask)>>;
+    /// Extends a lease; false if it was lost.
+    async fn renew_lease(&self, lease: &Lease, until: DateTime<Utc>) -> StoreResult<bool>;
+    /// Writes a task and its side effects in one transaction; false (and nothing written) if
+    /// the guard no longer holds.
+    async fn save_task(&self, guard: &TaskGuard, write: &TaskWrite<'_>) -> StoreResult<bool>;
+
+    /// The simulated fleet's data of a cluster, if set.
+    async fn cluster_data(&self, cluster_id: &str) -> StoreResult<Option<ClusterData>>;
+    /// Sets the simulated fleet's data of a cluster.
+    async fn set_cluster_data(&self, cluster_id: &str, data: &ClusterData) -> StoreResult<()>;
+    /// Records a snapshot; `Conflict` if the cluster has one of that name.
+    async fn add_snapshot(&self, snapshot: &StoredSnapshot) -> StoreResult<()>;
+    /// A cluster's snapshots, newest first.
+    async fn snapshots(&self, cluster_id: &str) -> StoreResult<Vec<StoredSnapshot>>;
+
+    /// Records a fault.
+    async fn add_fault(&self, fault: &Fault) -> StoreResult<()>;
+    /// Every fault with triggers left.
+    async fn faults(&self) -> StoreResult<Vec<Fault>>;
+    /// The first fault with triggers left matching a cluster, node and phase.
+    async fn find_fault(
+        &self,
+        cluster_id: &str,
+        node: &str,
+        phase: u32,
+    ) -> StoreResult<Option<Fault>>;
+    /// Deletes a fault; false if there was none.
+    async fn delete_fault(&self, id: &str) -> StoreResult<bool>;
 
     /// Replaces the custom plugins of a cluster.
     async fn set_cluster_plugins(&self, cluster_id: &str, plugins: &[String]) -> StoreResult<()>;

@@ -1,8 +1,9 @@
 //! Authentication and tenancy for the CSS API, as one middleware in front of every CSS route:
 //! the `SDK-HMAC-SHA256` signature is verified over the request exactly as received (method,
 //! raw path, raw query, signed headers, body), the `X-Sdk-Date` must lie within ±15 minutes of
-//! the server clock, and the project in the path must be the key's project. The operator API
-//! uses a bearer token instead.
+//! the server clock, and the project in the path must be the key's project. A request that
+//! carries a Keystone token (`X-Auth-Token`, see `keystone`) is authenticated by the token
+//! instead, with the same project scoping. The operator API uses a bearer token instead.
 
 use std::sync::Arc;
 
@@ -61,6 +62,13 @@ pub async fn require_signature(
     req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
+    if let Some(token) = header(req.headers(), crate::keystone::TOKEN_HEADER) {
+        let caller = crate::keystone::verify(&state, token).await?;
+        check_scope(req.uri().path(), req.headers(), &caller.project_id)?;
+        let mut req = req;
+        req.extensions_mut().insert(caller);
+        return Ok(next.run(req).await);
+    }
     let (mut parts, body) = req.into_parts();
     let authorization = header(&parts.headers, "authorization")
         .ok_or_else(|| auth_failed("the request carries no Authorization header"))?;
@@ -91,13 +99,7 @@ pub async fn require_signature(
     };
     sign::verify(&request, &auth, &SecretKey::new(key.secret_key.as_str()))
         .map_err(|e| sign_error(&e))?;
-    let in_path = path_project(parts.uri.path());
-    let in_header = header(&parts.headers, "x-project-id");
-    if in_path.is_some_and(|p| p != key.project_id)
-        || in_header.is_some_and(|p| p != key.project_id)
-    {
-        return Err(ApiError::code(ErrorCode::AccessDenied));
-    }
+    check_scope(parts.uri.path(), &parts.headers, &key.project_id)?;
     drop(headers);
     parts.extensions.insert(Caller {
         project_id: key.project_id.clone(),
@@ -105,6 +107,17 @@ pub async fn require_signature(
     Ok(next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await)
+}
+
+/// 403 `CSS.0015` unless the project in the path (and in `X-Project-Id`, when sent) is the
+/// credential's project.
+fn check_scope(path: &str, headers: &HeaderMap, project_id: &str) -> Result<(), ApiError> {
+    let in_path = path_project(path);
+    let in_header = header(headers, "x-project-id");
+    if in_path.is_some_and(|p| p != project_id) || in_header.is_some_and(|p| p != project_id) {
+        return Err(ApiError::code(ErrorCode::AccessDenied));
+    }
+    Ok(())
 }
 
 /// Checks the operator bearer token.

@@ -7,7 +7,9 @@ pub mod bootstrap;
 pub mod convert;
 pub mod error;
 pub mod extract;
+pub mod keystone;
 pub mod metrics;
+pub mod openapi;
 pub mod routes;
 pub mod state;
 
@@ -22,7 +24,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use domain::credentials::Credentials;
 use domain::{Catalog, Clock, Store, SystemClock};
 use engine::SimSpeed;
@@ -30,7 +32,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::routes::{admin, clusters, images, ops};
+use crate::routes::{admin, clusters, images, ops, snapshots, upgrade};
 use crate::state::AppState;
 
 /// How a server is started.
@@ -50,6 +52,10 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// Credentials stored if the store has none yet (from the environment or random).
     pub initial_credentials: Credentials,
+    /// Cap on clusters upgrading at once (the manual: 20).
+    pub max_concurrent_upgrades: u32,
+    /// How long the runner's claim on a task lasts without renewal.
+    pub task_lease: Duration,
 }
 
 impl Config {
@@ -63,6 +69,8 @@ impl Config {
             catalog: Catalog::from_toml(domain::catalog::DEFAULT_CATALOG)?,
             clock: Arc::new(SystemClock),
             initial_credentials: bootstrap::candidate(),
+            max_concurrent_upgrades: domain::upgrade::DEFAULT_MAX_CONCURRENT_UPGRADES,
+            task_lease: Duration::from_secs(15),
         })
     }
 }
@@ -75,6 +83,7 @@ pub struct Server {
     pub credentials: Credentials,
     /// Whether the credentials were created by this start.
     pub credentials_created: bool,
+    runner: engine::runner::RunnerConfig,
 }
 
 /// Opens the store, seeds the catalog, ensures credentials and binds the listener.
@@ -110,6 +119,8 @@ pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::
         sim_speed: config.sim_speed,
         provision_wake: Arc::new(Notify::new()),
         metrics: metrics::Metrics::default(),
+        runner_wake: Arc::new(Notify::new()),
+        max_concurrent_upgrades: config.max_concurrent_upgrades,
     });
     state
         .catalog_changed()
@@ -118,11 +129,14 @@ pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
+    let mut runner = engine::runner::RunnerConfig::new(config.sim_speed);
+    runner.lease = config.task_lease;
     Ok(Server {
         listener,
         state,
         credentials,
         credentials_created,
+        runner,
     })
 }
 
@@ -135,7 +149,7 @@ impl Server {
     /// Serves until `shutdown` is cancelled, then drains connections and stops the loops.
     pub async fn serve(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let state = self.state;
-        let loops = tokio::spawn(background(state.clone(), shutdown.clone()));
+        let loops = tokio::spawn(background(state.clone(), self.runner, shutdown.clone()));
         let app = router(state);
         axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())
@@ -147,7 +161,24 @@ impl Server {
     }
 }
 
-async fn background(state: Arc<AppState>, shutdown: CancellationToken) {
+async fn background(
+    state: Arc<AppState>,
+    runner: engine::runner::RunnerConfig,
+    shutdown: CancellationToken,
+) {
+    let catalog_state = state.clone();
+    let fleet = engine::fleet::SimFleet::new(
+        state.store.clone(),
+        Arc::new(move || Arc::new(catalog_state.catalog.get().catalog.clone())),
+    );
+    let runner = engine::runner::Runner::new(
+        state.store.clone(),
+        state.clock.clone(),
+        Arc::new(fleet),
+        runner,
+        state.runner_wake.clone(),
+    )
+    .run(shutdown.clone());
     let provisioning = engine::provision::run(
         state.store.clone(),
         state.clock.clone(),
@@ -166,7 +197,7 @@ async fn background(state: Arc<AppState>, shutdown: CancellationToken) {
             }
         }
     };
-    tokio::join!(provisioning, catalog);
+    tokio::join!(provisioning, catalog, runner);
 }
 
 /// The whole HTTP surface.
@@ -187,6 +218,26 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/v1.0/{project_id}/clusters/{cluster_id}",
             get(clusters::show_cluster_detail).delete(clusters::delete_cluster),
+        )
+        .route(
+            "/v1.0/{project_id}/clusters/{cluster_id}/inst-type/{inst_type}/image/upgrade",
+            post(upgrade::upgrade_core),
+        )
+        .route(
+            "/v1.0/{project_id}/clusters/{cluster_id}/upgrade/detail",
+            get(upgrade::upgrade_detail),
+        )
+        .route(
+            "/v1.0/{project_id}/clusters/{cluster_id}/upgrade/{action_id}/retry",
+            put(upgrade::retry_upgrade_task),
+        )
+        .route(
+            "/v1.0/{project_id}/clusters/{cluster_id}/index_snapshot",
+            post(snapshots::create_snapshot),
+        )
+        .route(
+            "/v1.0/{project_id}/clusters/{cluster_id}/index_snapshots",
+            get(snapshots::list_snapshots),
         )
         .route("/v1.0/{project_id}/es-flavors", get(clusters::list_flavors))
         .route("/v1.0/{project_id}/flavors", get(clusters::list_flavors))
@@ -209,6 +260,15 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(admin::cluster_plugins).put(admin::set_cluster_plugins),
         )
         .route(
+            "/admin/v1/clusters/{cluster_id}/data",
+            get(admin::cluster_data).put(admin::set_cluster_data),
+        )
+        .route(
+            "/admin/v1/faults",
+            get(admin::list_faults).post(admin::add_fault),
+        )
+        .route("/admin/v1/faults/{fault_id}", delete(admin::delete_fault))
+        .route(
             "/admin/v1/plugin-packages",
             get(admin::list_plugin_packages).post(admin::add_plugin_package),
         )
@@ -219,8 +279,11 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .merge(css)
         .merge(admin)
+        .route("/v3", get(keystone::version))
+        .route("/v3/auth/tokens", post(keystone::issue_token))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(openapi::openapi_json))
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))

@@ -108,6 +108,10 @@ pub struct AppState {
     pub provision_wake: Arc<Notify>,
     /// Request metrics.
     pub metrics: Metrics,
+    /// Wakes the upgrade runner after a task is created or retried.
+    pub runner_wake: Arc<Notify>,
+    /// Cap on clusters upgrading at once.
+    pub max_concurrent_upgrades: u32,
 }
 
 impl AppState {

@@ -3,7 +3,7 @@
 //! its readers); a unique-constraint violation surfaces as `StoreError::Conflict`.
 
 macro_rules! impl_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $lock:expr) => {
         #[async_trait::async_trait]
         impl domain::Store for $store {
             async fn seed_catalog(&self, catalog: &domain::Catalog) -> domain::store::StoreResult<()> {
@@ -399,6 +399,375 @@ macro_rules! impl_store {
                     .await
                     .map_err(crate::db_err)?;
                 next.map(crate::rows::from_millis).transpose()
+            }
+
+            async fn create_task(
+                &self,
+                task: &domain::upgrade::UpgradeTask,
+                cap: u32,
+            ) -> domain::store::StoreResult<domain::store::CreateTask> {
+                use crate::db_err;
+                use domain::store::CreateTask;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                // Serialises task creation across replicas, so the cap holds under races.
+                sqlx::query($lock).execute(&mut *tx).await.map_err(db_err)?;
+                let busy = sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM upgrade_tasks WHERE active = 1 AND cluster_id = $1",
+                )
+                .bind(&task.cluster_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                if busy > 0 {
+                    return Ok(CreateTask::ClusterBusy);
+                }
+                let others = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM upgrade_tasks WHERE active = 1")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if others >= i64::from(cap) {
+                    return Ok(CreateTask::CapReached);
+                }
+                let inserted = sqlx::query(
+                    "INSERT INTO upgrade_tasks (id, cluster_id, project_id, status, active, body, created)
+                     VALUES ($1, $2, $3, $4, 1, $5, $6)",
+                )
+                .bind(&task.id)
+                .bind(&task.cluster_id)
+                .bind(&task.project_id)
+                .bind(task.status.as_str())
+                .bind(crate::rows::task_json(task)?)
+                .bind(crate::rows::millis(task.created))
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Ok(_) => {}
+                    Err(e) => {
+                        return match db_err(e) {
+                            domain::StoreError::Conflict(_) => Ok(CreateTask::ClusterBusy),
+                            other => Err(other),
+                        };
+                    }
+                }
+                sqlx::query("UPDATE clusters SET actions = $1, updated = $2 WHERE id = $3")
+                    .bind("[\"UPGRADING\"]")
+                    .bind(crate::rows::millis(task.created))
+                    .bind(&task.cluster_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(CreateTask::Created)
+            }
+
+            async fn task(
+                &self,
+                cluster_id: &str,
+                task_id: &str,
+            ) -> domain::store::StoreResult<Option<domain::store::StoredTask>> {
+                let row = sqlx::query_as::<_, crate::rows::TaskRow>(
+                    "SELECT body, version, phase_due, phase_hung FROM upgrade_tasks WHERE id = $1 AND cluster_id = $2",
+                )
+                .bind(task_id)
+                .bind(cluster_id)
+                .fetch_optional(&self.write)
+                .await
+                .map_err(crate::db_err)?;
+                row.map(crate::rows::TaskRow::into_domain).transpose()
+            }
+
+            async fn cluster_tasks(
+                &self,
+                cluster_id: &str,
+                skip: u32,
+                limit: u32,
+            ) -> domain::store::StoreResult<(Vec<domain::upgrade::UpgradeTask>, u64)> {
+                use crate::db_err;
+                let total = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM upgrade_tasks WHERE cluster_id = $1")
+                    .bind(cluster_id)
+                    .fetch_one(&self.read)
+                    .await
+                    .map_err(db_err)?;
+                let rows = sqlx::query_as::<_, crate::rows::TaskRow>(
+                    "SELECT body, version, phase_due, phase_hung FROM upgrade_tasks WHERE cluster_id = $1
+                     ORDER BY created DESC, id DESC LIMIT $2 OFFSET $3",
+                )
+                .bind(cluster_id)
+                .bind(i64::from(limit))
+                .bind(i64::from(skip))
+                .fetch_all(&self.read)
+                .await
+                .map_err(db_err)?;
+                let tasks = rows
+                    .into_iter()
+                    .map(|r| r.into_domain().map(|t| t.task))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((tasks, u64::try_from(total).unwrap_or(0)))
+            }
+
+            async fn active_task(
+                &self,
+                cluster_id: &str,
+            ) -> domain::store::StoreResult<Option<domain::store::StoredTask>> {
+                let row = sqlx::query_as::<_, crate::rows::TaskRow>(
+                    "SELECT body, version, phase_due, phase_hung FROM upgrade_tasks WHERE cluster_id = $1 AND active = 1",
+                )
+                .bind(cluster_id)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(crate::db_err)?;
+                row.map(crate::rows::TaskRow::into_domain).transpose()
+            }
+
+            async fn active_task_count(&self) -> domain::store::StoreResult<u64> {
+                let n = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM upgrade_tasks WHERE active = 1")
+                    .fetch_one(&self.read)
+                    .await
+                    .map_err(crate::db_err)?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+
+            async fn claim_task(
+                &self,
+                owner: &str,
+                now: chrono::DateTime<chrono::Utc>,
+                until: chrono::DateTime<chrono::Utc>,
+            ) -> domain::store::StoreResult<Option<(domain::store::Lease, domain::store::StoredTask)>> {
+                use crate::db_err;
+                use crate::rows::millis;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                // The WHERE clause is evaluated again under the row lock (PostgreSQL re-checks
+                // it after a concurrent update), so two replicas never both claim one task.
+                let row = sqlx::query_as::<_, (String, i64, String, i64, Option<i64>, i64)>(
+                    "UPDATE upgrade_tasks SET lease_owner = $1, lease_expires = $2, attempt = attempt + 1
+                     WHERE id = (SELECT id FROM upgrade_tasks
+                                 WHERE active = 1 AND status = 'RUNNING'
+                                   AND (lease_owner IS NULL OR lease_expires < $3)
+                                 ORDER BY created LIMIT 1)
+                       AND active = 1 AND status = 'RUNNING' AND (lease_owner IS NULL OR lease_expires < $3)
+                     RETURNING id, attempt, body, version, phase_due, phase_hung",
+                )
+                .bind(owner)
+                .bind(millis(until))
+                .bind(millis(now))
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                let Some((task_id, attempt, body, version, phase_due, phase_hung)) = row else {
+                    return Ok(None);
+                };
+                let stored = crate::rows::TaskRow { body, version, phase_due, phase_hung }.into_domain()?;
+                Ok(Some((
+                    domain::store::Lease { task_id, owner: owner.to_owned(), attempt },
+                    stored,
+                )))
+            }
+
+            async fn renew_lease(
+                &self,
+                lease: &domain::store::Lease,
+                until: chrono::DateTime<chrono::Utc>,
+            ) -> domain::store::StoreResult<bool> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                let r = sqlx::query(
+                    "UPDATE upgrade_tasks SET lease_expires = $1 WHERE id = $2 AND lease_owner = $3 AND attempt = $4",
+                )
+                .bind(crate::rows::millis(until))
+                .bind(&lease.task_id)
+                .bind(&lease.owner)
+                .bind(lease.attempt)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn save_task(
+                &self,
+                guard: &domain::store::TaskGuard,
+                w: &domain::store::TaskWrite<'_>,
+            ) -> domain::store::StoreResult<bool> {
+                use crate::db_err;
+                use crate::rows::millis;
+                use domain::store::TaskGuard;
+                let task = w.task;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                let body = crate::rows::task_json(task)?;
+                let sql = match guard {
+                    TaskGuard::Lease(_) => crate::rows::SAVE_TASK_BY_LEASE,
+                    TaskGuard::Version(_) => crate::rows::SAVE_TASK_BY_VERSION,
+                };
+                let query = sqlx::query(sql)
+                    .bind(task.status.as_str())
+                    .bind(i64::from(task.is_active()))
+                    .bind(body)
+                    .bind(w.phase_due.map(millis))
+                    .bind(i64::from(w.phase_hung))
+                    .bind(i64::from(w.release_lease))
+                    .bind(&task.id);
+                let query = match guard {
+                    TaskGuard::Lease(l) => query.bind(l.owner.clone()).bind(l.attempt),
+                    TaskGuard::Version(v) => query.bind(*v),
+                };
+                let updated = query.execute(&mut *tx).await.map_err(db_err)?;
+                if updated.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                let now = millis(task.updated);
+                for node in w.upgraded_nodes {
+                    sqlx::query("UPDATE nodes SET image_id = $1 WHERE id = $2 AND cluster_id = $3")
+                        .bind(&task.target_image_id)
+                        .bind(node)
+                        .bind(&task.cluster_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                if !w.upgraded_nodes.is_empty() || w.release_cluster {
+                    let sql = if w.release_cluster {
+                        "UPDATE clusters SET updated = $1, actions = '[]' WHERE id = $2"
+                    } else {
+                        "UPDATE clusters SET updated = $1 WHERE id = $2"
+                    };
+                    sqlx::query(sql).bind(now).bind(&task.cluster_id).execute(&mut *tx).await.map_err(db_err)?;
+                }
+                if let Some(fault) = w.consume_fault {
+                    sqlx::query("UPDATE faults SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0")
+                        .bind(fault)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                tx.commit().await.map_err(db_err)?;
+                Ok(true)
+            }
+
+            async fn cluster_data(
+                &self,
+                cluster_id: &str,
+            ) -> domain::store::StoreResult<Option<domain::upgrade::ClusterData>> {
+                let body = sqlx::query_scalar::<_, String>("SELECT body FROM cluster_data WHERE cluster_id = $1")
+                    .bind(cluster_id)
+                    .fetch_optional(&self.read)
+                    .await
+                    .map_err(crate::db_err)?;
+                body.map(|b| {
+                    serde_json::from_str(&b).map_err(|e| domain::StoreError::Corrupt(format!("cluster data: {e}")))
+                })
+                .transpose()
+            }
+
+            async fn set_cluster_data(
+                &self,
+                cluster_id: &str,
+                data: &domain::upgrade::ClusterData,
+            ) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let body = serde_json::to_string(data).map_err(crate::backend)?;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query(
+                    "INSERT INTO cluster_data (cluster_id, body) VALUES ($1, $2)
+                     ON CONFLICT (cluster_id) DO UPDATE SET body = excluded.body",
+                )
+                .bind(cluster_id)
+                .bind(body)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn add_snapshot(&self, s: &domain::store::StoredSnapshot) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query(
+                    "INSERT INTO snapshots (id, cluster_id, name, description, indices, status, created)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&s.id)
+                .bind(&s.cluster_id)
+                .bind(&s.snapshot.name)
+                .bind(&s.description)
+                .bind(serde_json::to_string(&s.snapshot.indices).map_err(crate::backend)?)
+                .bind(s.snapshot.status.as_str())
+                .bind(crate::rows::millis(s.snapshot.created))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn snapshots(&self, cluster_id: &str) -> domain::store::StoreResult<Vec<domain::store::StoredSnapshot>> {
+                let rows = sqlx::query_as::<_, crate::rows::SnapshotRow>(
+                    "SELECT id, cluster_id, name, description, indices, status, created FROM snapshots
+                     WHERE cluster_id = $1 ORDER BY created DESC, id DESC",
+                )
+                .bind(cluster_id)
+                .fetch_all(&self.read)
+                .await
+                .map_err(crate::db_err)?;
+                rows.into_iter().map(crate::rows::SnapshotRow::into_domain).collect()
+            }
+
+            async fn add_fault(&self, f: &domain::store::Fault) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query(
+                    "INSERT INTO faults (id, cluster_id, node, phase, action, remaining, created)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&f.id)
+                .bind(&f.cluster_id)
+                .bind(&f.node)
+                .bind(i64::from(f.phase))
+                .bind(f.action.as_str())
+                .bind(i64::from(f.remaining))
+                .bind(chrono::Utc::now().timestamp_millis())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn faults(&self) -> domain::store::StoreResult<Vec<domain::store::Fault>> {
+                let rows = sqlx::query_as::<_, crate::rows::FaultRow>(
+                    "SELECT id, cluster_id, node, phase, action, remaining FROM faults WHERE remaining > 0 ORDER BY created, id",
+                )
+                .fetch_all(&self.read)
+                .await
+                .map_err(crate::db_err)?;
+                rows.into_iter().map(crate::rows::FaultRow::into_domain).collect()
+            }
+
+            async fn find_fault(
+                &self,
+                cluster_id: &str,
+                node: &str,
+                phase: u32,
+            ) -> domain::store::StoreResult<Option<domain::store::Fault>> {
+                let row = sqlx::query_as::<_, crate::rows::FaultRow>(
+                    "SELECT id, cluster_id, node, phase, action, remaining FROM faults
+                     WHERE cluster_id = $1 AND phase = $2 AND remaining > 0 AND (node IS NULL OR node = $3)
+                     ORDER BY created, id LIMIT 1",
+                )
+                .bind(cluster_id)
+                .bind(i64::from(phase))
+                .bind(node)
+                .fetch_optional(&self.write)
+                .await
+                .map_err(crate::db_err)?;
+                row.map(crate::rows::FaultRow::into_domain).transpose()
+            }
+
+            async fn delete_fault(&self, id: &str) -> domain::store::StoreResult<bool> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                let r = sqlx::query("DELETE FROM faults WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                Ok(r.rows_affected() > 0)
             }
 
             async fn set_cluster_plugins(&self, cluster_id: &str, plugins: &[String]) -> domain::store::StoreResult<()> {

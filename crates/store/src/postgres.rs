@@ -72,4 +72,8 @@ impl PgStore {
     }
 }
 
-crate::ops::impl_store!(PgStore, sqlx::Postgres);
+crate::ops::impl_store!(
+    PgStore,
+    sqlx::Postgres,
+    "SELECT pg_advisory_xact_lock(7342001)"
+);

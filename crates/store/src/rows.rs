@@ -218,3 +218,98 @@ pub(crate) fn assemble(
         })
         .collect()
 }
+
+/// Writes a task while its runner holds the lease (`$8` owner, `$9` attempt).
+pub(crate) const SAVE_TASK_BY_LEASE: &str =
+    "UPDATE upgrade_tasks SET status = $1, active = $2, body = $3,
+     version = version + 1, phase_due = $4, phase_hung = $5,
+     lease_owner = CASE WHEN $6 = 1 THEN NULL ELSE lease_owner END,
+     lease_expires = CASE WHEN $6 = 1 THEN NULL ELSE lease_expires END
+     WHERE id = $7 AND lease_owner = $8 AND attempt = $9";
+
+/// Writes a task read at version `$8` (API calls: retry, abort).
+pub(crate) const SAVE_TASK_BY_VERSION: &str =
+    "UPDATE upgrade_tasks SET status = $1, active = $2, body = $3,
+     version = version + 1, phase_due = $4, phase_hung = $5,
+     lease_owner = CASE WHEN $6 = 1 THEN NULL ELSE lease_owner END,
+     lease_expires = CASE WHEN $6 = 1 THEN NULL ELSE lease_expires END
+     WHERE id = $7 AND version = $8";
+
+pub(crate) fn task_json(task: &domain::upgrade::UpgradeTask) -> Result<String, StoreError> {
+    serde_json::to_string(task).map_err(|e| StoreError::Corrupt(format!("task {}: {e}", task.id)))
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TaskRow {
+    pub body: String,
+    pub version: i64,
+    pub phase_due: Option<i64>,
+    pub phase_hung: i64,
+}
+
+impl TaskRow {
+    pub fn into_domain(self) -> Result<domain::store::StoredTask, StoreError> {
+        Ok(domain::store::StoredTask {
+            task: serde_json::from_str(&self.body)
+                .map_err(|e| StoreError::Corrupt(format!("task body: {e}")))?,
+            version: self.version,
+            phase_due: self.phase_due.map(from_millis).transpose()?,
+            phase_hung: self.phase_hung != 0,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SnapshotRow {
+    pub id: String,
+    pub cluster_id: String,
+    pub name: String,
+    pub description: String,
+    pub indices: String,
+    pub status: String,
+    pub created: i64,
+}
+
+impl SnapshotRow {
+    pub fn into_domain(self) -> Result<domain::store::StoredSnapshot, StoreError> {
+        use domain::upgrade::{Snapshot, SnapshotStatus};
+        Ok(domain::store::StoredSnapshot {
+            snapshot: Snapshot {
+                name: self.name,
+                indices: serde_json::from_str(&self.indices)
+                    .map_err(|e| StoreError::Corrupt(format!("snapshot indices: {e}")))?,
+                status: SnapshotStatus::parse(&self.status).ok_or_else(|| {
+                    StoreError::Corrupt(format!("snapshot status {:?}", self.status))
+                })?,
+                created: from_millis(self.created)?,
+            },
+            id: self.id,
+            cluster_id: self.cluster_id,
+            description: self.description,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct FaultRow {
+    pub id: String,
+    pub cluster_id: String,
+    pub node: Option<String>,
+    pub phase: i64,
+    pub action: String,
+    pub remaining: i64,
+}
+
+impl FaultRow {
+    pub fn into_domain(self) -> Result<domain::store::Fault, StoreError> {
+        Ok(domain::store::Fault {
+            phase: u32_of("fault phase", self.phase)?,
+            action: domain::store::FaultAction::parse(&self.action)
+                .ok_or_else(|| StoreError::Corrupt(format!("fault action {:?}", self.action)))?,
+            remaining: u32_of("fault remaining", self.remaining)?,
+            id: self.id,
+            cluster_id: self.cluster_id,
+            node: self.node,
+        })
+    }
+}

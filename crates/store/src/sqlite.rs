@@ -47,4 +47,4 @@ impl SqliteStore {
     }
 }
 
-crate::ops::impl_store!(SqliteStore, sqlx::Sqlite);
+crate::ops::impl_store!(SqliteStore, sqlx::Sqlite, "SELECT 1");

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// An image as the operator sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AdminImage {
     /// Image id.
@@ -28,14 +28,14 @@ pub struct AdminImage {
 }
 
 /// `GET /admin/v1/images`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ListAdminImagesResponse {
     /// Every image.
     pub images: Vec<AdminImage>,
 }
 
 /// `POST /admin/v1/images`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddImageRequest {
     /// Optional id (a UUID is generated when absent).
@@ -59,7 +59,7 @@ pub struct AddImageRequest {
 }
 
 /// One upgrade path.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AdminUpgradePath {
     /// Engine upgraded from.
@@ -73,7 +73,7 @@ pub struct AdminUpgradePath {
 }
 
 /// `GET`/`PUT /admin/v1/upgrade-paths`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpgradePathsBody {
     /// Every path.
@@ -81,7 +81,7 @@ pub struct UpgradePathsBody {
 }
 
 /// `GET`/`PUT /admin/v1/clusters/{cluster_id}/plugins`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterPluginsBody {
     /// Custom plugin names.
@@ -89,7 +89,7 @@ pub struct ClusterPluginsBody {
 }
 
 /// One uploaded plugin package.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PluginPackageInfo {
     /// Plugin name.
@@ -101,14 +101,14 @@ pub struct PluginPackageInfo {
 }
 
 /// `GET /admin/v1/plugin-packages`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ListPluginPackagesResponse {
     /// Every package.
     pub packages: Vec<PluginPackageInfo>,
 }
 
 /// One index of a simulated cluster.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IndexBody {
     /// Index name.
@@ -128,7 +128,7 @@ fn one() -> u32 {
 }
 
 /// Metrics of a simulated cluster; absent fields keep their current value.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MetricsBody {
     /// `green`, `yellow` or `red`.
@@ -159,7 +159,7 @@ pub struct MetricsBody {
 
 /// `GET`/`PUT /admin/v1/clusters/{cluster_id}/data`: the simulated cluster's indices and
 /// metrics.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClusterDataBody {
     /// Indices; replaced when present.
@@ -171,7 +171,7 @@ pub struct ClusterDataBody {
 }
 
 /// `POST /admin/v1/faults`: make a phase fail (or hang) on a node, K times.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultBody {
     /// Fault id (answers only).
@@ -195,7 +195,7 @@ pub struct FaultBody {
 }
 
 /// `GET /admin/v1/faults`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ListFaultsResponse {
     /// Every fault with triggers left.
     pub faults: Vec<FaultBody>,

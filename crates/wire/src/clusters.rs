@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// `{"cluster": {...}}`, the body of both create versions.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CreateClusterRequest {
     /// The cluster to create.
     pub cluster: CreateClusterBody,
 }
 
 /// Fields of a create request; v1 uses `instance` + `instanceNum`, v2 uses `roles`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CreateClusterBody {
     /// Cluster name.
     pub name: Option<String>,
@@ -53,7 +53,7 @@ pub struct CreateClusterBody {
 }
 
 /// `datastore` of a create request.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Datastore {
     /// Engine version.
     pub version: String,
@@ -63,7 +63,7 @@ pub struct Datastore {
 }
 
 /// v1 `instance`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct InstanceSpec {
     /// Flavor name.
     #[serde(rename = "flavorRef")]
@@ -77,7 +77,7 @@ pub struct InstanceSpec {
 }
 
 /// v2 `roles[]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct RoleSpec {
     /// Flavor name.
     #[serde(rename = "flavorRef")]
@@ -93,7 +93,7 @@ pub struct RoleSpec {
 }
 
 /// A volume request.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct VolumeSpec {
     /// Volume type.
     pub volume_type: String,
@@ -102,7 +102,7 @@ pub struct VolumeSpec {
 }
 
 /// Network settings.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Nics {
     /// VPC id.
     #[serde(rename = "vpcId")]
@@ -116,7 +116,7 @@ pub struct Nics {
 }
 
 /// A tag.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Tag {
     /// Key.
     pub key: String,
@@ -125,14 +125,14 @@ pub struct Tag {
 }
 
 /// Create answer: `{"cluster": {"id", "name"}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CreateClusterResponse {
     /// The new cluster.
     pub cluster: ClusterRef,
 }
 
 /// Id and name of a cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ClusterRef {
     /// Cluster id.
     pub id: String,
@@ -141,7 +141,7 @@ pub struct ClusterRef {
 }
 
 /// The cluster object of ShowClusterDetail and of each ListClusters entry.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterDetail {
     /// Cluster id.
@@ -191,7 +191,7 @@ pub struct ClusterDetail {
 }
 
 /// `datastore` of a cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DatastoreInfo {
     /// Engine type.
@@ -208,7 +208,7 @@ pub struct DatastoreInfo {
 }
 
 /// One node (`instances[]`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceInfo {
     /// Node id.
@@ -233,7 +233,7 @@ pub struct InstanceInfo {
 }
 
 /// A node's volume.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VolumeInfo {
     /// Volume type.
@@ -246,7 +246,7 @@ pub struct VolumeInfo {
 }
 
 /// Why a cluster is unavailable.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FailedReason {
     /// Error code.
@@ -256,7 +256,7 @@ pub struct FailedReason {
 }
 
 /// ListClusters answer.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListClustersResponse {
     /// Number of clusters (of the requested type) before paging.
@@ -266,14 +266,14 @@ pub struct ListClustersResponse {
 }
 
 /// ListFlavors answer.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ListFlavorsResponse {
     /// One entry per engine version and node type.
     pub versions: Vec<FlavorVersion>,
 }
 
 /// Flavors for one engine version and node type.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct FlavorVersion {
     /// Engine version.
     pub version: String,
@@ -285,7 +285,7 @@ pub struct FlavorVersion {
 }
 
 /// One flavor.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct FlavorInfo {
     /// vCPUs.
     pub cpu: u32,

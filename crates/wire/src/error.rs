@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of every error response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Error code, e.g. `CSS.0001`.
     pub error_code: String,
@@ -110,6 +110,8 @@ codes! {
     InvalidAdminPassword => ("CSS.0050", 400, "Invalid cluster administrator password."),
     /// The operation is not allowed in this status.
     NotAllowedInStatus => ("CSS.5090", 400, "In this status, the current operation is not allowed."),
+    /// Snapshot name taken.
+    SnapshotNameExists => ("CSS.0043", 409, "The snapshot name already exists."),
     /// Object already exists (operator API).
     ObjectExists => ("CSS.0031", 409, "The object already exists."),
     /// Resource not found (operator API).

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One target image (`GetTargetImageIdDetail`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageInfo {
     /// Image id, the `target_image_id` of UpgradeCore.
@@ -21,7 +21,7 @@ pub struct ImageInfo {
 }
 
 /// The ListImages answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListImagesResponse {
     /// Whether target-version plugin packages still have to be uploaded.

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod clusters;
 pub mod error;
 pub mod images;
+pub mod keystone;
 pub mod lenient;
 pub mod snapshots;
 pub mod upgrade;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// CreateSnapshot body.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CreateSnapshotRequest {
     /// Snapshot name (4–64: letters, digits, `-`, `_`, starting with a letter).
     pub name: String,
@@ -17,14 +17,14 @@ pub struct CreateSnapshotRequest {
 }
 
 /// CreateSnapshot answer (HTTP 201).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CreateSnapshotResponse {
     /// The new snapshot.
     pub backup: SnapshotRef,
 }
 
 /// Id and name of a snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct SnapshotRef {
     /// Snapshot id.
     pub id: String,
@@ -33,14 +33,14 @@ pub struct SnapshotRef {
 }
 
 /// ListSnapshots answer.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ListSnapshotsResponse {
     /// Snapshots, newest first.
     pub backups: Vec<SnapshotInfo>,
 }
 
 /// One snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotInfo {
     /// Snapshot id.

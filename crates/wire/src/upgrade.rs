@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::images::ImageInfo;
 
 /// UpgradeCore body.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct UpgradeCoreRequest {
     /// Target image id, from ListImages.
     pub target_image_id: String,
@@ -28,7 +28,7 @@ pub struct UpgradeCoreRequest {
 
 /// UpgradeCore answer. The documented answer has no body; the task id is an extension that
 /// clients ignore.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeCoreResponse {
     /// The task id (`detailList[].id` of UpgradeDetail).
@@ -36,7 +36,7 @@ pub struct UpgradeCoreResponse {
 }
 
 /// One pre-upgrade check in a dry-run report (`?dry_run=true`, an extension).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckOutcome {
     /// Check name, e.g. `DISK_CAPACITY`.
@@ -53,7 +53,7 @@ pub struct CheckOutcome {
 }
 
 /// The dry-run report.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DryRunResponse {
     /// Whether an upgrade would start.
@@ -63,7 +63,7 @@ pub struct DryRunResponse {
 }
 
 /// UpgradeDetail answer.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeDetailResponse {
     /// Number of tasks before paging.
@@ -73,7 +73,7 @@ pub struct UpgradeDetailResponse {
 }
 
 /// One upgrade task (`GetUpgradeDetailInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeDetailInfo {
     /// Task id, the `action_id` of RetryUpgradeTask.
@@ -111,7 +111,7 @@ pub struct UpgradeDetailInfo {
 }
 
 /// One phase of the current node.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CurrentNodeDetail {
     /// Phase number (0–12).
@@ -129,7 +129,7 @@ pub struct CurrentNodeDetail {
 }
 
 /// Optional RetryUpgradeTask body (`retry_mode` is also accepted in the query).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct RetryRequest {
     /// Only `abort`.
     #[serde(default)]

@@ -11,12 +11,15 @@ use chrono::NaiveDate;
 use domain::catalog::{self, Image, ImageStatus, UpgradePath};
 use domain::credentials::PluginPackage;
 use domain::store::StoreError;
+use domain::store::{Fault, FaultAction};
+use domain::upgrade::{ClusterData, Health, IndexInfo, Phase};
 use domain::{Build, Engine, Version};
 use uuid::Uuid;
 use wire::ErrorCode;
 use wire::admin::{
-    AddImageRequest, AdminImage, AdminUpgradePath, ClusterPluginsBody, ListAdminImagesResponse,
-    ListPluginPackagesResponse, PluginPackageInfo, UpgradePathsBody,
+    AddImageRequest, AdminImage, AdminUpgradePath, ClusterDataBody, ClusterPluginsBody, FaultBody,
+    IndexBody, ListAdminImagesResponse, ListFaultsResponse, ListPluginPackagesResponse,
+    MetricsBody, PluginPackageInfo, UpgradePathsBody,
 };
 
 use crate::error::{ApiError, ApiResult};
@@ -266,4 +269,209 @@ pub async fn add_plugin_package(
     state.store.add_plugin_package(&package).await?;
     state.catalog_changed().await?;
     Ok((StatusCode::CREATED, Json(package_info(&package))))
+}
+
+fn data_body(d: &ClusterData) -> ClusterDataBody {
+    ClusterDataBody {
+        indices: Some(
+            d.indices
+                .iter()
+                .map(|i| IndexBody {
+                    name: i.name.clone(),
+                    size_mb: i.size_mb,
+                    primaries: i.primaries,
+                    replicas: i.replicas,
+                })
+                .collect(),
+        ),
+        metrics: Some(MetricsBody {
+            health: Some(d.metrics.health.as_str().to_owned()),
+            unassigned_primaries: Some(d.metrics.unassigned_primaries),
+            unassigned_replicas: Some(d.metrics.unassigned_replicas),
+            search_queue: Some(d.metrics.search_queue),
+            write_queue: Some(d.metrics.write_queue),
+            cpu_percent: Some(d.metrics.cpu_percent),
+            load_average: Some(d.metrics.load_average),
+            disk_used_percent: d.metrics.disk_used_percent,
+        }),
+    }
+}
+
+async fn current_data(state: &AppState, cluster_id: &str) -> ApiResult<ClusterData> {
+    let cluster = state
+        .store
+        .find_cluster(cluster_id)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::ClusterNotFound))?;
+    Ok(match state.store.cluster_data(cluster_id).await? {
+        Some(d) => d,
+        None => ClusterData::default_for(&cluster),
+    })
+}
+
+/// `GET /admin/v1/clusters/{cluster_id}/data`: the simulated cluster's indices and metrics.
+pub async fn cluster_data(
+    State(state): State<Arc<AppState>>,
+    Path(cluster_id): Path<String>,
+) -> ApiResult<Json<ClusterDataBody>> {
+    Ok(Json(data_body(&current_data(&state, &cluster_id).await?)))
+}
+
+/// `PUT /admin/v1/clusters/{cluster_id}/data`: replaces the indices (when given) and merges
+/// the metrics field by field.
+pub async fn set_cluster_data(
+    State(state): State<Arc<AppState>>,
+    Path(cluster_id): Path<String>,
+    ApiJson(body): ApiJson<ClusterDataBody>,
+) -> ApiResult<Json<ClusterDataBody>> {
+    let mut data = current_data(&state, &cluster_id).await?;
+    if let Some(indices) = body.indices {
+        let mut seen = std::collections::HashSet::new();
+        for i in &indices {
+            if i.name.is_empty() || i.name.len() > 255 || !seen.insert(i.name.as_str()) {
+                return Err(ApiError::bad_param(format!(
+                    "index name {:?} is empty, too long or listed twice",
+                    i.name
+                )));
+            }
+            if i.primaries == 0 {
+                return Err(ApiError::bad_param(format!(
+                    "index {} must have at least one primary",
+                    i.name
+                )));
+            }
+        }
+        data.indices = indices
+            .into_iter()
+            .map(|i| IndexInfo {
+                name: i.name,
+                size_mb: i.size_mb,
+                primaries: i.primaries,
+                replicas: i.replicas,
+            })
+            .collect();
+    }
+    if let Some(m) = body.metrics {
+        let pct = |name: &str, v: Option<f64>| match v {
+            Some(x) if !(0.0..=100.0).contains(&x) || x.is_nan() => {
+                Err(ApiError::bad_param(format!("{name} must be 0-100")))
+            }
+            other => Ok(other),
+        };
+        let metrics = &mut data.metrics;
+        if let Some(h) = m.health {
+            metrics.health = match h.as_str() {
+                "green" => Health::Green,
+                "yellow" => Health::Yellow,
+                "red" => Health::Red,
+                other => {
+                    return Err(ApiError::bad_param(format!(
+                        "health must be green, yellow or red, not {other:?}"
+                    )));
+                }
+            };
+        }
+        if let Some(cpu) = pct("cpuPercent", m.cpu_percent)? {
+            metrics.cpu_percent = cpu;
+        }
+        if let Some(disk) = pct("diskUsedPercent", m.disk_used_percent)? {
+            metrics.disk_used_percent = Some(disk);
+        }
+        if let Some(load) = m.load_average {
+            if !(0.0..=10_000.0).contains(&load) {
+                return Err(ApiError::bad_param("loadAverage must be 0-10000"));
+            }
+            metrics.load_average = load;
+        }
+        metrics.unassigned_primaries = m
+            .unassigned_primaries
+            .unwrap_or(metrics.unassigned_primaries);
+        metrics.unassigned_replicas = m.unassigned_replicas.unwrap_or(metrics.unassigned_replicas);
+        metrics.search_queue = m.search_queue.unwrap_or(metrics.search_queue);
+        metrics.write_queue = m.write_queue.unwrap_or(metrics.write_queue);
+    }
+    state.store.set_cluster_data(&cluster_id, &data).await?;
+    Ok(Json(data_body(&data)))
+}
+
+fn fault_body(f: &Fault) -> FaultBody {
+    FaultBody {
+        id: Some(f.id.clone()),
+        cluster_id: f.cluster_id.clone(),
+        node: f.node.clone(),
+        phase: f.phase,
+        action: f.action.as_str().to_owned(),
+        times: None,
+        remaining: Some(f.remaining),
+    }
+}
+
+/// `GET /admin/v1/faults`
+pub async fn list_faults(
+    State(state): State<Arc<AppState>>,
+) -> ApiResult<Json<ListFaultsResponse>> {
+    Ok(Json(ListFaultsResponse {
+        faults: state.store.faults().await?.iter().map(fault_body).collect(),
+    }))
+}
+
+/// `POST /admin/v1/faults`: phase `phase` fails (or hangs) on `node` (any node when absent)
+/// of `clusterId`, the next `times` times it runs.
+pub async fn add_fault(
+    State(state): State<Arc<AppState>>,
+    ApiJson(body): ApiJson<FaultBody>,
+) -> ApiResult<(StatusCode, Json<FaultBody>)> {
+    let action = FaultAction::parse(&body.action).ok_or_else(|| {
+        ApiError::bad_param(format!(
+            "action must be fail or hang, not {:?}",
+            body.action
+        ))
+    })?;
+    if Phase::from_order(body.phase).is_none() {
+        return Err(ApiError::bad_param(format!(
+            "phase must be 0-12, not {}",
+            body.phase
+        )));
+    }
+    let times = body.times.unwrap_or(1);
+    if !(1..=1000).contains(&times) {
+        return Err(ApiError::bad_param("times must be 1-1000"));
+    }
+    let cluster = state
+        .store
+        .find_cluster(&body.cluster_id)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::ClusterNotFound))?;
+    if let Some(node) = &body.node
+        && !cluster.nodes.iter().any(|n| &n.name == node)
+    {
+        return Err(ApiError::bad_param(format!(
+            "cluster {} has no node {node}",
+            cluster.id
+        )));
+    }
+    let fault = Fault {
+        id: Uuid::new_v4().to_string(),
+        cluster_id: cluster.id,
+        node: body.node,
+        phase: body.phase,
+        action,
+        remaining: times,
+    };
+    state.store.add_fault(&fault).await?;
+    Ok((StatusCode::CREATED, Json(fault_body(&fault))))
+}
+
+/// `DELETE /admin/v1/faults/{fault_id}`
+pub async fn delete_fault(
+    State(state): State<Arc<AppState>>,
+    Path(fault_id): Path<String>,
+) -> ApiResult<()> {
+    if !state.store.delete_fault(&fault_id).await? {
+        return Err(ApiError::new(
+            ErrorCode::ResourceNotFound,
+            format!("no fault {fault_id}"),
+        ));
+    }
+    Ok(())
 }

@@ -67,8 +67,18 @@ async fn create(
     }))
 }
 
-fn progress(state: &AppState, c: &domain::Cluster) -> BTreeMap<String, String> {
+/// `actionProgress`: creation progress while status is `100`, the upgrade task's progress
+/// while the cluster is `UPGRADING`, `{}` when idle.
+async fn progress(state: &AppState, c: &domain::Cluster) -> ApiResult<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
+    if c.actions.iter().any(|a| a == "UPGRADING")
+        && let Some(t) = state.store.active_task(&c.id).await?
+    {
+        map.insert(
+            "UPGRADING".to_owned(),
+            format!("{}%", t.task.progress_percent()),
+        );
+    }
     if c.status == ClusterStatus::Creating
         && let Some(ready) = c.ready_at
     {
@@ -77,7 +87,7 @@ fn progress(state: &AppState, c: &domain::Cluster) -> BTreeMap<String, String> {
         let pct = ((done / total) * 100.0).clamp(0.0, 99.0) as u32;
         map.insert("CREATING".to_owned(), format!("{pct}%"));
     }
-    map
+    Ok(map)
 }
 
 /// `GET /v1.0/{project_id}/clusters?offset|start&limit&datastoreType`
@@ -103,13 +113,17 @@ pub async fn list_clusters(
         .list_clusters(&project_id, engine, (offset - 1) as u32, limit as u32)
         .await?;
     let snapshot = state.catalog.get();
+    let mut clusters = Vec::with_capacity(page.clusters.len());
+    for c in &page.clusters {
+        clusters.push(convert::cluster_detail(
+            c,
+            &snapshot.catalog,
+            progress(&state, c).await?,
+        ));
+    }
     Ok(Json(ListClustersResponse {
         total_size: page.total,
-        clusters: page
-            .clusters
-            .iter()
-            .map(|c| convert::cluster_detail(c, &snapshot.catalog, progress(&state, c)))
-            .collect(),
+        clusters,
     }))
 }
 
@@ -124,10 +138,11 @@ pub async fn show_cluster_detail(
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::InstanceNotFound))?;
     let snapshot = state.catalog.get();
+    let progress = progress(&state, &cluster).await?;
     Ok(Json(convert::cluster_detail(
         &cluster,
         &snapshot.catalog,
-        progress(&state, &cluster),
+        progress,
     )))
 }
 
@@ -136,6 +151,21 @@ pub async fn delete_cluster(
     State(state): State<Arc<AppState>>,
     Path((project_id, cluster_id)): Path<(String, String)>,
 ) -> ApiResult<()> {
+    if state
+        .store
+        .cluster(&project_id, &cluster_id)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::code(ErrorCode::InstanceNotFound));
+    }
+    if state.store.active_task(&cluster_id).await?.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::OperationInProgress,
+            "The cluster cannot be deleted while an upgrade task holds it; wait for it or terminate it.",
+        )
+        .with_status(axum::http::StatusCode::CONFLICT));
+    }
     if !state.store.delete_cluster(&project_id, &cluster_id).await? {
         return Err(ApiError::code(ErrorCode::InstanceNotFound));
     }

@@ -14,6 +14,29 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::state::AppState;
 
+/// The targets of a cluster by the rules of DESIGN §4.3, judged by its lowest node image.
+pub fn target_selection<'c>(
+    catalog: &'c domain::Catalog,
+    cluster: &domain::Cluster,
+    kind: UpgradeType,
+) -> targets::TargetSelection<'c> {
+    match cluster.current_image(catalog) {
+        Some(image) => targets::select(
+            catalog,
+            Current {
+                engine: image.engine,
+                version: image.version,
+                build: &image.build,
+            },
+            kind,
+        ),
+        None => targets::TargetSelection {
+            images: Vec::new(),
+            reasons: vec![UnavailableReason::UnknownCurrentImage],
+        },
+    }
+}
+
 /// `GET /v1.0/{project_id}/clusters/{cluster_id}/target/{upgrade_type}/images`
 pub async fn list_images(
     State(state): State<Arc<AppState>>,
@@ -32,21 +55,7 @@ pub async fn list_images(
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::ClusterNotFound))?;
     let snapshot = state.catalog.get();
-    let selection = match cluster.current_image(&snapshot.catalog) {
-        Some(image) => targets::select(
-            &snapshot.catalog,
-            Current {
-                engine: image.engine,
-                version: image.version,
-                build: &image.build,
-            },
-            kind,
-        ),
-        None => targets::TargetSelection {
-            images: Vec::new(),
-            reasons: vec![UnavailableReason::UnknownCurrentImage],
-        },
-    };
+    let selection = target_selection(&snapshot.catalog, &cluster, kind);
     let need_upload = if selection.images.is_empty() {
         false
     } else {

@@ -5,3 +5,5 @@ pub mod admin;
 pub mod clusters;
 pub mod images;
 pub mod ops;
+pub mod snapshots;
+pub mod upgrade;

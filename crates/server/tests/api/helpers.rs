@@ -88,6 +88,11 @@ pub async fn spawn_app() -> TestApp {
 static SCHEMA_SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 pub async fn spawn_app_on(backend: &Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// A server whose configuration the test adjusts (sim speed, upgrade cap, lease).
+pub async fn spawn_app_with(backend: &Backend, tweak: impl FnOnce(&mut server::Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = server::Config::new(dir.path().to_path_buf()).unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
@@ -101,6 +106,7 @@ pub async fn spawn_app_on(backend: &Backend) -> TestApp {
         password: "Test-Passw0rd".into(),
         admin_token: ADMIN.into(),
     };
+    tweak(&mut config);
     let server = match backend {
         Backend::Sqlite => server::build(config).await.unwrap(),
         Backend::Postgres(url) => {
@@ -271,6 +277,67 @@ impl TestApp {
         let id = self.create_cluster(name, engine, version, 3).await;
         self.wait_available(&id).await;
         id
+    }
+
+    /// The id of the only target image of a kind.
+    pub async fn target_id(&self, cluster: &str, kind: &str) -> String {
+        let body = self.targets(cluster, kind).await.ok();
+        assert_eq!(body["totalSize"], 1, "{body}");
+        body["imageInfoList"][0]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// UpgradeCore with the given body.
+    pub async fn upgrade_raw(&self, cluster: &str, query: &str, body: &Value) -> Reply {
+        self.signed(
+            Method::POST,
+            &self.v1(&format!(
+                "/clusters/{cluster}/inst-type/all/image/upgrade{query}"
+            )),
+            Some(body),
+        )
+        .await
+    }
+
+    /// Starts an upgrade to the only target of `kind` (backup check off); returns the task id.
+    pub async fn start_upgrade(&self, cluster: &str, kind: &str) -> String {
+        let image = self.target_id(cluster, kind).await;
+        let body = json!({"target_image_id": image, "upgrade_type": kind,
+                          "indices_backup_check": false, "agency": "css_upgrade_agency"});
+        let r = self.upgrade_raw(cluster, "", &body).await.ok();
+        r["actionId"].as_str().unwrap().to_owned()
+    }
+
+    /// The newest task of UpgradeDetail.
+    pub async fn latest_task(&self, cluster: &str) -> Value {
+        let d = self
+            .get(&self.v1(&format!("/clusters/{cluster}/upgrade/detail")))
+            .await
+            .ok();
+        d["detailList"][0].clone()
+    }
+
+    /// Polls UpgradeDetail until the newest task's status is one of `statuses`.
+    pub async fn wait_task(&self, cluster: &str, statuses: &[&str]) -> Value {
+        for _ in 0..1200 {
+            let t = self.latest_task(cluster).await;
+            if statuses.iter().any(|s| t["status"] == *s) {
+                return t;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "task of {cluster} never reached {statuses:?}: {}",
+            self.latest_task(cluster).await
+        );
+    }
+
+    pub async fn retry(&self, cluster: &str, task: &str, query: &str) -> Reply {
+        self.signed(
+            Method::PUT,
+            &self.v1(&format!("/clusters/{cluster}/upgrade/{task}/retry{query}")),
+            None,
+        )
+        .await
     }
 
     pub async fn targets(&self, cluster: &str, kind: &str) -> Reply {

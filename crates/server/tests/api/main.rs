@@ -5,4 +5,7 @@ mod admin;
 mod auth;
 mod clusters;
 mod helpers;
+mod keystone;
 mod list_images;
+mod openapi;
+mod upgrade;
