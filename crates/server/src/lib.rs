@@ -70,8 +70,28 @@ impl Config {
             clock: Arc::new(SystemClock),
             initial_credentials: bootstrap::candidate(),
             max_concurrent_upgrades: domain::upgrade::DEFAULT_MAX_CONCURRENT_UPGRADES,
-            task_lease: Duration::from_secs(15),
+            task_lease: lease_from_env()?,
         })
+    }
+}
+
+/// `SEARCHPLANE_TASK_LEASE_SECS`: how long a crashed runner's tasks stay claimed before
+/// another runner (or the restarted process) takes them over. Default 15 s.
+fn lease_from_env() -> anyhow::Result<Duration> {
+    match std::env::var("SEARCHPLANE_TASK_LEASE_SECS") {
+        Err(_) => Ok(Duration::from_secs(15)),
+        Ok(v) => {
+            let secs: f64 = v
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && *s >= 0.1)
+                .with_context(|| {
+                    format!(
+                        "SEARCHPLANE_TASK_LEASE_SECS must be a number of seconds >= 0.1, not {v:?}"
+                    )
+                })?;
+            Ok(Duration::from_secs_f64(secs))
+        }
     }
 }
 

@@ -43,7 +43,19 @@ impl PgStore {
             .execute(&admin)
             .await
             .map_err(db_err)?;
-        sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
+        admin.close().await;
+        Self::connect_in_schema(url, schema).await
+    }
+
+    /// A store on a named schema (created if missing), shared by every store opened on it —
+    /// several replicas of one deployment in tests.
+    pub async fn connect_in_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
             .execute(&admin)
             .await
             .map_err(db_err)?;

@@ -289,3 +289,155 @@ async fn provisioning_completes_when_due() {
         );
     }
 }
+
+fn task_for(cluster: &Cluster) -> domain::upgrade::UpgradeTask {
+    domain::upgrade::UpgradeTask::new(
+        domain::upgrade::NewTask {
+            id: uuid::Uuid::new_v4().to_string(),
+            upgrade_type: domain::UpgradeType::Cross,
+            target_image_id: "target".into(),
+            agency: "agency".into(),
+            batch_size: 1,
+        },
+        cluster,
+        Utc::now(),
+    )
+}
+
+#[tokio::test]
+async fn one_active_task_per_cluster_and_the_cap_hold() {
+    for (name, store, _dir) in backends("task_create").await {
+        store.seed_catalog(&catalog()).await.unwrap();
+        let a = new_cluster("alpha", "7.6.2", "p", 0);
+        let b = new_cluster("bravo", "7.6.2", "p", 1);
+        store.insert_cluster(&a).await.unwrap();
+        store.insert_cluster(&b).await.unwrap();
+        use domain::store::CreateTask;
+        assert_eq!(
+            store.create_task(&task_for(&a), 1).await.unwrap(),
+            CreateTask::Created,
+            "{name}"
+        );
+        assert_eq!(
+            store.create_task(&task_for(&a), 5).await.unwrap(),
+            CreateTask::ClusterBusy,
+            "{name}"
+        );
+        assert_eq!(
+            store.create_task(&task_for(&b), 1).await.unwrap(),
+            CreateTask::CapReached,
+            "{name}"
+        );
+        assert_eq!(store.active_task_count().await.unwrap(), 1, "{name}");
+        let got = store.cluster("p", &a.id).await.unwrap().unwrap();
+        assert_eq!(got.actions, ["UPGRADING"], "{name}");
+        assert!(
+            store
+                .cluster("p", &b.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .actions
+                .is_empty(),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_lost_lease_fences_the_old_runners_writes() {
+    use domain::store::{TaskGuard, TaskWrite};
+    for (name, store, _dir) in backends("task_lease").await {
+        store.seed_catalog(&catalog()).await.unwrap();
+        let c = new_cluster("alpha", "7.6.2", "p", 0);
+        store.insert_cluster(&c).await.unwrap();
+        let task = task_for(&c);
+        store.create_task(&task, 20).await.unwrap();
+        let now = Utc::now();
+        let (lease_a, stored) = store
+            .claim_task("runner-a", now, now + TimeDelta::seconds(10))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.task, task, "{name}");
+        assert!(
+            store
+                .claim_task("runner-b", now, now + TimeDelta::seconds(10))
+                .await
+                .unwrap()
+                .is_none(),
+            "{name}: held"
+        );
+        // Runner A writes a transition while it holds the lease.
+        let mut t = stored.task.clone();
+        let (node, phase) = t.next_step().unwrap();
+        t.start_phase(node, phase, now).unwrap();
+        let write = TaskWrite {
+            task: &t,
+            phase_due: Some(now),
+            phase_hung: false,
+            upgraded_nodes: &[],
+            release_cluster: false,
+            consume_fault: None,
+            release_lease: false,
+        };
+        assert!(
+            store
+                .save_task(&TaskGuard::Lease(lease_a.clone()), &write)
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        // A's lease expires; B takes over with a higher attempt and sees A's transition.
+        let later = now + TimeDelta::seconds(11);
+        let (lease_b, seen) = store
+            .claim_task("runner-b", later, later + TimeDelta::seconds(10))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(lease_b.attempt > lease_a.attempt, "{name}");
+        assert_eq!(seen.task, t, "{name}");
+        assert_eq!(
+            seen.phase_due.map(|d| d.timestamp_millis()),
+            Some(now.timestamp_millis()),
+            "{name}"
+        );
+        // A's late write is refused and changes nothing.
+        let mut late = t.clone();
+        late.complete_phase(node, phase, later).unwrap();
+        let write = TaskWrite {
+            task: &late,
+            ..write
+        };
+        assert!(
+            !store
+                .save_task(&TaskGuard::Lease(lease_a.clone()), &write)
+                .await
+                .unwrap(),
+            "{name}: fenced"
+        );
+        assert!(!store.renew_lease(&lease_a, later).await.unwrap(), "{name}");
+        assert_eq!(
+            store.task(&c.id, &t.id).await.unwrap().unwrap().task,
+            t,
+            "{name}"
+        );
+        // B's write lands; a stale version write is refused too.
+        assert!(
+            store
+                .save_task(&TaskGuard::Lease(lease_b), &write)
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        assert!(
+            !store
+                .save_task(&TaskGuard::Version(0), &write)
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        let (tasks, total) = store.cluster_tasks(&c.id, 0, 10).await.unwrap();
+        assert_eq!((tasks.len(), total), (1, 1), "{name}");
+    }
+}

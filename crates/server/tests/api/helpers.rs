@@ -136,6 +136,23 @@ pub async fn spawn_app_with(backend: &Backend, tweak: impl FnOnce(&mut server::C
 }
 
 impl TestApp {
+    /// A client for a server the test started itself.
+    pub fn attach(
+        addr: std::net::SocketAddr,
+        shutdown: CancellationToken,
+        dir: tempfile::TempDir,
+    ) -> TestApp {
+        TestApp {
+            base: format!("http://{addr}"),
+            host: addr.to_string(),
+            client: reqwest::Client::new(),
+            signer: Signer::new(AK, SecretKey::new(SK)),
+            project: PROJECT.to_owned(),
+            shutdown,
+            _dir: dir,
+        }
+    }
+
     pub fn v1(&self, rest: &str) -> String {
         format!("/v1.0/{}{rest}", self.project)
     }

@@ -8,4 +8,5 @@ mod helpers;
 mod keystone;
 mod list_images;
 mod openapi;
+mod replicas;
 mod upgrade;
