@@ -674,3 +674,49 @@ def test_a_credential_used_on_another_project_is_rejected_with_css_0015():
     with pytest.raises(ClientRequestException) as excinfo:
         list_clusters(bad, limit=1)
     assert_css_error(excinfo, 403, "CSS.0015")
+
+
+def inject_fault(cluster_id, node, phase, action="fail", times=1):
+    """Make a phase fail on a node through the operator API (not part of CSS)."""
+    import urllib.request
+
+    body = json.dumps({"clusterId": cluster_id, "node": node, "phase": phase,
+                       "action": action, "times": times}).encode()
+    request = urllib.request.Request(
+        ENDPOINT + "/admin/v1/faults", data=body, method="POST",
+        headers={"Authorization": "Bearer " + ADMIN_TOKEN, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+
+
+def test_a_failed_upgrade_is_retried_with_the_sdk_and_finishes(client, client_v2):
+    name = cluster_name("retry")
+    cluster_id = create_cluster(client_v2, name, version="7.6.2")
+    try:
+        wait_available(client, cluster_id)
+        inject_fault(cluster_id, "%s-ess-esn-1-1" % name, phase=5)
+        target = list_images(client, cluster_id, "cross").image_info_list[0]
+        client.upgrade_core(UpgradeCoreRequest(
+            cluster_id=cluster_id, inst_type="all",
+            body=UpgradingTheKernelBody(target_image_id=target.id, upgrade_type="cross",
+                                        indices_backup_check=False, agency="css-test-agency")))
+
+        def settled():
+            detail = client.upgrade_detail(UpgradeDetailRequest(cluster_id=cluster_id))
+            task = detail.detail_list[0] if detail.detail_list else None
+            return task if task is not None and task.status != "RUNNING" else None
+
+        task = wait_for("the upgrade to fail", settled)
+        assert task.status == "FAILED"
+        assert task.completed_nodes == ""
+        failed = [p for p in task.current_node_detail if p.status == "FAILED"]
+        assert [(p.order, p.name) for p in failed] == [(5, "Plugin installation")]
+
+        client.retry_upgrade_task(RetryUpgradeTaskRequest(cluster_id=cluster_id, action_id=task.id))
+        task = wait_for("the retried upgrade to finish", settled)
+        assert task.status == "SUCCESS"
+        assert raw(client.upgrade_detail(UpgradeDetailRequest(cluster_id=cluster_id)))[
+            "detailList"][0]["executeTimes"] == "2"
+        assert show(client, cluster_id).datastore.version == "7.10.2"
+    finally:
+        delete_quietly(client, cluster_id)
