@@ -178,10 +178,7 @@ pub struct Cluster {
 impl Cluster {
     /// The image the cluster is judged by: the lowest (version, build) any node runs.
     pub fn current_image<'c>(&self, catalog: &'c Catalog) -> Option<&'c Image> {
-        self.nodes
-            .iter()
-            .filter_map(|n| catalog.image(&n.image_id))
-            .min_by(|a, b| a.version.cmp(&b.version).then(a.build.cmp(&b.build)))
+        lowest_image(catalog, self.nodes.iter().map(|n| n.image_id.as_str()))
     }
 
     /// The version the cluster is judged by.
@@ -193,6 +190,18 @@ impl Cluster {
     pub fn count(&self, t: NodeType) -> usize {
         self.nodes.iter().filter(|n| n.node_type == t).count()
     }
+}
+
+/// The lowest (version, build) of the given images: what a cluster whose nodes run them is
+/// judged by. Unknown ids are ignored.
+pub fn lowest_image<'c, 'i>(
+    catalog: &'c Catalog,
+    image_ids: impl IntoIterator<Item = &'i str>,
+) -> Option<&'c Image> {
+    image_ids
+        .into_iter()
+        .filter_map(|id| catalog.image(id))
+        .min_by(|a, b| a.version.cmp(&b.version).then(a.build.cmp(&b.build)))
 }
 
 /// The name of the `n`-th (1-based) node of a type in a cluster.

@@ -133,6 +133,24 @@ pub struct StoredSnapshot {
     pub snapshot: Snapshot,
 }
 
+/// Something that changed in the store, for in-memory caches: emitted after the change
+/// committed, by the writing process and (on PostgreSQL) by every other replica.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Images, paths, flavors or plugin packages.
+    Catalog,
+    /// One cluster's nodes, plugins or existence.
+    Cluster(String),
+    /// Anything may have changed (e.g. the change feed reconnected): drop every cache.
+    Everything,
+}
+
+/// Receives [`Change`]s; must be cheap and must not block.
+pub trait ChangeListener: Send + Sync + 'static {
+    /// Called once per change.
+    fn changed(&self, change: Change);
+}
+
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -162,6 +180,10 @@ pub struct ClusterPage {
 /// Durable state of a searchplane deployment.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Registers the listener that hears about every committed change (one per store; later
+    /// calls are ignored).
+    fn set_listener(&self, listener: std::sync::Arc<dyn ChangeListener>);
+
     /// Seeds the catalog: adds images and flavors whose ids are not stored yet, and the upgrade
     /// paths if paths were never seeded. Operator changes made since are kept.
     async fn seed_catalog(&self, catalog: &Catalog) -> StoreResult<()>;

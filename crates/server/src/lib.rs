@@ -141,7 +141,13 @@ pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::
         metrics: metrics::Metrics::default(),
         runner_wake: Arc::new(Notify::new()),
         max_concurrent_upgrades: config.max_concurrent_upgrades,
+        clusters: Arc::default(),
+        catalog_wake: Arc::new(Notify::new()),
     });
+    state.store.set_listener(Arc::new(state::CacheInvalidator {
+        clusters: state.clusters.clone(),
+        catalog_wake: state.catalog_wake.clone(),
+    }));
     state
         .catalog_changed()
         .await
@@ -206,10 +212,12 @@ async fn background(
         shutdown.clone(),
     );
     let catalog = async {
-        // Other replicas' catalog writes arrive through the store's generation counter.
+        // Other replicas' catalog writes arrive as change events (PostgreSQL NOTIFY); the
+        // generation counter, polled as a backstop, catches anything missed.
         loop {
             tokio::select! {
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = tokio::time::sleep(Duration::from_secs(5)) => {}
+                () = state.catalog_wake.notified() => {}
                 () = shutdown.cancelled() => return,
             }
             if let Err(e) = state.catalog.refresh(state.store.as_ref()).await {

@@ -95,7 +95,7 @@ use wire::upgrade::{
         UpgradePathsBody, ClusterPluginsBody, PluginPackageInfo, ListPluginPackagesResponse,
         ClusterDataBody, IndexBody, MetricsBody, FaultBody, ListFaultsResponse,
     )),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &OptionalRetryBody),
     tags(
         (name = "upgrade", description = "Cluster upgrade: target images, UpgradeCore, progress, retry and abort"),
         (name = "clusters", description = "Clusters and flavors"),
@@ -148,6 +148,38 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
+    }
+}
+
+/// RetryUpgradeTask takes an optional body: absent or a `RetryRequest` object (utoipa can only
+/// say "optional" through `Option`, which would also admit a JSON `null`).
+struct OptionalRetryBody;
+
+impl Modify for OptionalRetryBody {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, Required, request_body::RequestBodyBuilder};
+        let path = "/v1.0/{project_id}/clusters/{cluster_id}/upgrade/{action_id}/retry";
+        if let Some(op) = openapi
+            .paths
+            .paths
+            .get_mut(path)
+            .and_then(|item| item.put.as_mut())
+        {
+            op.request_body = Some(
+                RequestBodyBuilder::new()
+                    .description(Some(
+                        "Optional; `retry_mode` may come here instead of the query",
+                    ))
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("RetryRequest")))
+                            .build(),
+                    )
+                    .required(Some(Required::False))
+                    .build(),
+            );
+        }
     }
 }
 
@@ -221,7 +253,7 @@ mod doc {
         #[param(min_length = 1)]
         cluster_id: String,
         /// `same`, `cross` or `cross-engine` (anything else is 400 `CSS.0001`).
-        #[param(min_length = 1)]
+        #[param(pattern = "^(same|cross|cross-engine)$")]
         upgrade_type: String,
     }
 
@@ -236,7 +268,7 @@ mod doc {
         #[param(min_length = 1)]
         cluster_id: String,
         /// Only `all` ("Currently, only all is supported"); anything else is 400 `CSS.0001`.
-        #[param(min_length = 1)]
+        #[param(pattern = "^all$")]
         inst_type: String,
     }
 
@@ -314,6 +346,12 @@ mod doc {
         /// `UPGRADING` (default) or `AZ_MIGRATION`.
         #[param(pattern = "^(UPGRADING|AZ_MIGRATION)$")]
         action_mode: Option<String>,
+        /// The name `otcextensions` sends `action_mode` under.
+        #[param(pattern = "^(UPGRADING|AZ_MIGRATION)$")]
+        action_node: Option<String>,
+        /// Id of the last task already seen: answer the tasks after it (`offset` is then
+        /// ignored; an unknown id gives an empty page). openstacksdk pages this way.
+        marker: Option<String>,
         /// Extension: add the estimated remaining time and whether a task was terminated.
         explain: Option<bool>,
     }
@@ -405,8 +443,7 @@ mod doc {
     #[utoipa::path(put, operation_id = "RetryUpgradeTask", tag = "upgrade",
         path = "/v1.0/{project_id}/clusters/{cluster_id}/upgrade/{action_id}/retry",
         params(RetryPath, RetryQuery),
-        request_body(content = Option<RetryRequest>, content_type = "application/json",
-            description = "Optional; `retry_mode` may also come in the body"),
+        request_body(content = RetryRequest, content_type = "application/json"),
         security(("aksk" = [], "sdkDate" = []), ("token" = [])),
         responses(
             (status = 200, description = "Retried or terminated (no body)"),

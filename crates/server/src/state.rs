@@ -92,6 +92,109 @@ impl KeyCache {
     }
 }
 
+/// What ListImages needs of a cluster, kept in memory: its project, the images its nodes run,
+/// and its custom plugins.
+#[derive(Debug)]
+pub struct ClusterView {
+    /// Owning project.
+    pub project_id: String,
+    /// Distinct images the nodes run.
+    pub node_images: Vec<String>,
+    /// Custom plugins.
+    pub plugins: Vec<String>,
+}
+
+/// Cluster views by id. Entries are dropped when the store reports a change to the cluster
+/// (here or, on PostgreSQL, on another replica). A load that raced with a change is not
+/// cached: every invalidation bumps `epoch`, and a loader only inserts what it read if the
+/// epoch did not move meanwhile.
+#[derive(Default)]
+pub struct ClusterCache {
+    map: RwLock<HashMap<String, Arc<ClusterView>>>,
+    epoch: std::sync::atomic::AtomicU64,
+}
+
+impl ClusterCache {
+    /// The view of a project's cluster, from memory or the store.
+    pub async fn get(
+        &self,
+        store: &dyn Store,
+        project_id: &str,
+        cluster_id: &str,
+    ) -> Result<Option<Arc<ClusterView>>, domain::StoreError> {
+        use std::sync::atomic::Ordering;
+        if let Some(v) = self
+            .map
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(cluster_id)
+        {
+            return Ok((v.project_id == project_id).then(|| v.clone()));
+        }
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        let Some(cluster) = store.cluster(project_id, cluster_id).await? else {
+            return Ok(None);
+        };
+        let mut node_images: Vec<String> =
+            cluster.nodes.iter().map(|n| n.image_id.clone()).collect();
+        node_images.sort();
+        node_images.dedup();
+        let view = Arc::new(ClusterView {
+            project_id: cluster.project_id,
+            node_images,
+            plugins: store.cluster_plugins(cluster_id).await?,
+        });
+        let mut map = self
+            .map
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.epoch.load(Ordering::SeqCst) == epoch {
+            map.insert(cluster_id.to_owned(), view.clone());
+        }
+        Ok(Some(view))
+    }
+
+    /// Forgets one cluster.
+    pub fn invalidate(&self, cluster_id: &str) {
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.map
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(cluster_id);
+    }
+
+    /// Forgets every cluster.
+    pub fn clear(&self) {
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.map
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// Turns the store's change events into cache invalidations.
+pub struct CacheInvalidator {
+    /// The cluster cache to invalidate.
+    pub clusters: Arc<ClusterCache>,
+    /// Wakes the catalog refresher.
+    pub catalog_wake: Arc<Notify>,
+}
+
+impl domain::store::ChangeListener for CacheInvalidator {
+    fn changed(&self, change: domain::store::Change) {
+        use domain::store::Change;
+        match change {
+            Change::Cluster(id) => self.clusters.invalidate(&id),
+            Change::Catalog => self.catalog_wake.notify_one(),
+            Change::Everything => {
+                self.clusters.clear();
+                self.catalog_wake.notify_one();
+            }
+        }
+    }
+}
+
 /// Everything a handler can reach.
 pub struct AppState {
     /// Durable state.
@@ -112,6 +215,10 @@ pub struct AppState {
     pub runner_wake: Arc<Notify>,
     /// Cap on clusters upgrading at once.
     pub max_concurrent_upgrades: u32,
+    /// ListImages' view of clusters.
+    pub clusters: Arc<ClusterCache>,
+    /// Wakes the catalog refresher (a catalog change elsewhere).
+    pub catalog_wake: Arc<Notify>,
 }
 
 impl AppState {

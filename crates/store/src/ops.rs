@@ -3,9 +3,21 @@
 //! its readers); a unique-constraint violation surfaces as `StoreError::Conflict`.
 
 macro_rules! impl_store {
-    ($store:ty, $db:ty, $lock:expr) => {
+    ($store:ty, $db:ty, $lock:expr, $notify:expr) => {
+        impl $store {
+            fn emit(&self, change: domain::store::Change) {
+                if let Some(l) = self.listener.get() {
+                    l.changed(change);
+                }
+            }
+        }
+
         #[async_trait::async_trait]
         impl domain::Store for $store {
+            fn set_listener(&self, listener: std::sync::Arc<dyn domain::store::ChangeListener>) {
+                let _ = self.listener.set(listener);
+            }
+
             async fn seed_catalog(&self, catalog: &domain::Catalog) -> domain::store::StoreResult<()> {
                 use crate::db_err;
                 let mut tx = self.write.begin().await.map_err(db_err)?;
@@ -59,7 +71,9 @@ macro_rules! impl_store {
                 if changed {
                     bump_generation(&mut *tx).await?;
                 }
-                tx.commit().await.map_err(db_err)
+                tx.commit().await.map_err(db_err)?;
+                self.emit(domain::store::Change::Catalog);
+                Ok(())
             }
 
             async fn load_catalog(&self) -> domain::store::StoreResult<domain::Catalog> {
@@ -113,7 +127,9 @@ macro_rules! impl_store {
                 .await
                 .map_err(db_err)?;
                 bump_generation(&mut *tx).await?;
-                tx.commit().await.map_err(db_err)
+                tx.commit().await.map_err(db_err)?;
+                self.emit(domain::store::Change::Catalog);
+                Ok(())
             }
 
             async fn set_image_status(&self, id: &str, status: domain::ImageStatus) -> domain::store::StoreResult<bool> {
@@ -127,6 +143,7 @@ macro_rules! impl_store {
                     .map_err(db_err)?;
                 bump_generation(&mut *tx).await?;
                 tx.commit().await.map_err(db_err)?;
+                self.emit(domain::store::Change::Catalog);
                 Ok(r.rows_affected() > 0)
             }
 
@@ -138,7 +155,9 @@ macro_rules! impl_store {
                     insert_path(&mut *tx, p).await?;
                 }
                 bump_generation(&mut *tx).await?;
-                tx.commit().await.map_err(db_err)
+                tx.commit().await.map_err(db_err)?;
+                self.emit(domain::store::Change::Catalog);
+                Ok(())
             }
 
             async fn init_credentials(
@@ -365,7 +384,9 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                notify(&mut *tx, &format!("cluster:{cluster_id}")).await?;
                 tx.commit().await.map_err(db_err)?;
+                self.emit(domain::store::Change::Cluster(cluster_id.to_owned()));
                 Ok(r.rows_affected() > 0)
             }
 
@@ -634,6 +655,10 @@ macro_rules! impl_store {
                     };
                     sqlx::query(sql).bind(now).bind(&task.cluster_id).execute(&mut *tx).await.map_err(db_err)?;
                 }
+                let cluster_changed = !w.upgraded_nodes.is_empty() || w.release_cluster;
+                if cluster_changed {
+                    notify(&mut *tx, &format!("cluster:{}", task.cluster_id)).await?;
+                }
                 if let Some(fault) = w.consume_fault {
                     sqlx::query("UPDATE faults SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0")
                         .bind(fault)
@@ -642,6 +667,9 @@ macro_rules! impl_store {
                         .map_err(db_err)?;
                 }
                 tx.commit().await.map_err(db_err)?;
+                if cluster_changed {
+                    self.emit(domain::store::Change::Cluster(task.cluster_id.clone()));
+                }
                 Ok(true)
             }
 
@@ -786,8 +814,11 @@ macro_rules! impl_store {
                         .await
                         .map_err(db_err)?;
                 }
+                notify(&mut *tx, &format!("cluster:{cluster_id}")).await?;
                 bump_generation(&mut *tx).await?;
-                tx.commit().await.map_err(db_err)
+                tx.commit().await.map_err(db_err)?;
+                self.emit(domain::store::Change::Cluster(cluster_id.to_owned()));
+                Ok(())
             }
 
             async fn cluster_plugins(&self, cluster_id: &str) -> domain::store::StoreResult<Vec<String>> {
@@ -809,7 +840,9 @@ macro_rules! impl_store {
                     .await
                     .map_err(db_err)?;
                 bump_generation(&mut *tx).await?;
-                tx.commit().await.map_err(db_err)
+                tx.commit().await.map_err(db_err)?;
+                self.emit(domain::store::Change::Catalog);
+                Ok(())
             }
 
             async fn plugin_packages(&self) -> domain::store::StoreResult<Vec<domain::credentials::PluginPackage>> {
@@ -843,9 +876,15 @@ macro_rules! impl_store {
 
         async fn bump_generation(conn: &mut <$db as sqlx::Database>::Connection) -> domain::store::StoreResult<()> {
             sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'catalog_generation'")
-                .execute(conn)
+                .execute(&mut *conn)
                 .await
                 .map_err(crate::db_err)?;
+            notify(conn, "catalog").await
+        }
+
+        /// Tells other replicas (PostgreSQL `NOTIFY`, delivered on commit) what changed.
+        async fn notify(conn: &mut <$db as sqlx::Database>::Connection, payload: &str) -> domain::store::StoreResult<()> {
+            sqlx::query($notify).bind(payload).execute(conn).await.map_err(crate::db_err)?;
             Ok(())
         }
     };

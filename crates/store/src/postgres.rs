@@ -1,7 +1,10 @@
 //! The PostgreSQL backend: one pool for reads and writes; PostgreSQL's MVCC serialises the
 //! writers, and unique constraints turn races into `Conflict`s.
 
-use domain::store::StoreError;
+use std::sync::{Arc, OnceLock};
+
+use domain::store::{Change, ChangeListener, StoreError};
+use sqlx::postgres::PgListener;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::db_err;
@@ -11,6 +14,75 @@ use crate::db_err;
 pub struct PgStore {
     pub(crate) read: PgPool,
     pub(crate) write: PgPool,
+    pub(crate) listener: Arc<OnceLock<Arc<dyn ChangeListener>>>,
+}
+
+/// The channel every replica's writes notify on.
+const CHANNEL: &str = "searchplane_changes";
+
+fn parse_change(payload: &str) -> Change {
+    match payload.strip_prefix("cluster:") {
+        Some(id) => Change::Cluster(id.to_owned()),
+        None if payload == "catalog" => Change::Catalog,
+        None => Change::Everything,
+    }
+}
+
+impl PgStore {
+    fn with_pool(pool: PgPool) -> Self {
+        let listener: Arc<OnceLock<Arc<dyn ChangeListener>>> = Arc::default();
+        tokio::spawn(forward_notifications(pool.clone(), listener.clone()));
+        PgStore {
+            read: pool.clone(),
+            write: pool,
+            listener,
+        }
+    }
+}
+
+/// Hears other replicas' changes (`LISTEN`) and hands them to the listener. When the
+/// connection drops, notifications may have been missed, so every cache is flushed.
+async fn forward_notifications(pool: PgPool, listener: Arc<OnceLock<Arc<dyn ChangeListener>>>) {
+    let emit = |c: Change| {
+        if let Some(l) = listener.get() {
+            l.changed(c);
+        }
+    };
+    loop {
+        let mut pg = match PgListener::connect_with(&pool).await {
+            Ok(pg) => pg,
+            Err(e) => {
+                if pool.is_closed() {
+                    return;
+                }
+                tracing::warn!(error = %e, "cannot listen for changes; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if let Err(e) = pg.listen(CHANNEL).await {
+            tracing::warn!(error = %e, "LISTEN failed; retrying");
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            continue;
+        }
+        emit(Change::Everything);
+        loop {
+            match pg.try_recv().await {
+                Ok(Some(n)) => emit(parse_change(n.payload())),
+                Ok(None) => {
+                    emit(Change::Everything);
+                }
+                Err(e) => {
+                    if pool.is_closed() {
+                        return;
+                    }
+                    tracing::warn!(error = %e, "change feed interrupted; reconnecting");
+                    emit(Change::Everything);
+                    break;
+                }
+            }
+        }
+    }
 }
 
 impl PgStore {
@@ -25,10 +97,7 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(crate::backend)?;
-        Ok(PgStore {
-            read: pool.clone(),
-            write: pool,
-        })
+        Ok(PgStore::with_pool(pool))
     }
 
     /// A store on its own schema, for tests that share one database: the schema is created
@@ -77,15 +146,13 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(crate::backend)?;
-        Ok(PgStore {
-            read: pool.clone(),
-            write: pool,
-        })
+        Ok(PgStore::with_pool(pool))
     }
 }
 
 crate::ops::impl_store!(
     PgStore,
     sqlx::Postgres,
-    "SELECT pg_advisory_xact_lock(7342001)"
+    "SELECT pg_advisory_xact_lock(7342001)",
+    "SELECT pg_notify('searchplane_changes', $1)"
 );

@@ -17,6 +17,8 @@ use crate::db_err;
 pub struct SqliteStore {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
+    pub(crate) listener:
+        std::sync::Arc<std::sync::OnceLock<std::sync::Arc<dyn domain::store::ChangeListener>>>,
 }
 
 impl SqliteStore {
@@ -43,8 +45,13 @@ impl SqliteStore {
             .connect_with(opts.read_only(true))
             .await
             .map_err(db_err)?;
-        Ok(SqliteStore { read, write })
+        Ok(SqliteStore {
+            read,
+            write,
+            listener: Default::default(),
+        })
     }
 }
 
-crate::ops::impl_store!(SqliteStore, sqlx::Sqlite, "SELECT 1");
+// One process owns a SQLite file, so its own change events are all there is: no notify.
+crate::ops::impl_store!(SqliteStore, sqlx::Sqlite, "SELECT 1", "SELECT $1");

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use domain::credentials::PluginPackage;
+use domain::cluster::lowest_image;
 use domain::targets::{self, Current, UnavailableReason, UpgradeType};
 use wire::ErrorCode;
 use wire::images::ListImagesResponse;
@@ -14,13 +14,14 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::state::AppState;
 
-/// The targets of a cluster by the rules of DESIGN §4.3, judged by its lowest node image.
+/// The targets of a cluster by the rules of DESIGN §4.3, judged by `current`, its lowest node
+/// image (`None`: its nodes run images the catalog does not know).
 pub fn target_selection<'c>(
     catalog: &'c domain::Catalog,
-    cluster: &domain::Cluster,
+    current: Option<&domain::Image>,
     kind: UpgradeType,
 ) -> targets::TargetSelection<'c> {
-    match cluster.current_image(catalog) {
+    match current {
         Some(image) => targets::select(
             catalog,
             Current {
@@ -49,27 +50,27 @@ pub async fn list_images(
     let offset = query.int("offset", 0..=1000, 0)? as usize;
     let limit = query.int("limit", 1..=1000, 10)? as usize;
     let explain = query.flag("explain")?;
+    // The hot path: the cluster comes from memory (invalidated on every change), the catalog
+    // from its snapshot; no database round trip once the cluster was seen.
     let cluster = state
-        .store
-        .cluster(&project_id, &cluster_id)
+        .clusters
+        .get(state.store.as_ref(), &project_id, &cluster_id)
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::ClusterNotFound))?;
     let snapshot = state.catalog.get();
-    let selection = target_selection(&snapshot.catalog, &cluster, kind);
-    let need_upload = if selection.images.is_empty() {
-        false
-    } else {
-        let plugins = state.store.cluster_plugins(&cluster.id).await?;
-        selection.images.iter().any(|image| {
-            plugins.iter().any(|name| {
-                !snapshot.packages.contains(&PluginPackage {
-                    name: name.clone(),
-                    engine: image.engine,
-                    version: image.version,
-                })
-            })
+    let current = lowest_image(
+        &snapshot.catalog,
+        cluster.node_images.iter().map(String::as_str),
+    );
+    let selection = target_selection(&snapshot.catalog, current, kind);
+    let need_upload = selection.images.iter().any(|image| {
+        cluster.plugins.iter().any(|name| {
+            !snapshot
+                .packages
+                .iter()
+                .any(|p| p.name == *name && p.engine == image.engine && p.version == image.version)
         })
-    };
+    });
     let total = selection.images.len() as u64;
     let page = selection
         .images

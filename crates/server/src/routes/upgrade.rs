@@ -101,7 +101,11 @@ pub async fn upgrade_core(
     let store = state.store.as_ref();
     let cluster = cluster_or_0047(store, &project_id, &cluster_id).await?;
     let snapshot = state.catalog.get();
-    let selection = target_selection(&snapshot.catalog, &cluster, kind);
+    let selection = target_selection(
+        &snapshot.catalog,
+        cluster.current_image(&snapshot.catalog),
+        kind,
+    );
     let Some(target) = selection
         .images
         .iter()
@@ -222,7 +226,11 @@ pub async fn upgrade_detail(
     let offset = query.int_any(&["offset", "start"], 1..=1000, 1)?;
     let limit = query.int("limit", 1..=1000, 10)?;
     let explain = query.flag("explain")?;
-    let mode = query.get("action_mode").unwrap_or("UPGRADING");
+    // otcextensions sends the mode as `action_node`.
+    let mode = query
+        .get("action_mode")
+        .or_else(|| query.get("action_node"))
+        .unwrap_or("UPGRADING");
     let cluster = cluster_or_0047(state.store.as_ref(), &project_id, &cluster_id).await?;
     match mode {
         "UPGRADING" => {}
@@ -239,10 +247,26 @@ pub async fn upgrade_detail(
             )));
         }
     }
-    let (tasks, total) = state
-        .store
-        .cluster_tasks(&cluster.id, (offset - 1) as u32, limit as u32)
-        .await?;
+    let (tasks, total) = match query.get("marker").filter(|m| !m.is_empty()) {
+        // openstacksdk pages on with `marker=<last id seen>` (resending `start`) until a page
+        // comes back empty: answer the tasks after the marker (none for an unknown one), so
+        // that it never sees the same page twice.
+        Some(marker) => {
+            let (all, total) = state.store.cluster_tasks(&cluster.id, 0, 1_000_000).await?;
+            let after = all
+                .iter()
+                .position(|t| t.id == marker)
+                .map_or(all.len(), |i| i + 1);
+            let page = all.into_iter().skip(after).take(limit as usize).collect();
+            (page, total)
+        }
+        None => {
+            state
+                .store
+                .cluster_tasks(&cluster.id, (offset - 1) as u32, limit as u32)
+                .await?
+        }
+    };
     let snapshot = state.catalog.get();
     let data = if explain {
         Some(match state.store.cluster_data(&cluster.id).await? {

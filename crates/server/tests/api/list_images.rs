@@ -207,6 +207,11 @@ async fn custom_plugins_without_target_packages_need_an_upload() {
     let id = app
         .available_cluster("es-762", "elasticsearch", "7.6.2")
         .await;
+    // Seen once (and so cached) before the plugins change.
+    assert_eq!(
+        app.targets(&id, "cross").await.ok()["needUploadUpgradePlugin"],
+        false
+    );
     let set = app
         .admin(
             Method::PUT,

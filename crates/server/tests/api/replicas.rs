@@ -73,6 +73,11 @@ async fn two_replicas_run_a_task_exactly_once_and_a_killed_replicas_task_is_fini
         .app
         .available_cluster("shared", "elasticsearch", "7.6.2")
         .await;
+    assert_eq!(
+        a.app.targets(&id, "cross").await.ok()["totalSize"],
+        1,
+        "cached on A"
+    );
     let task_id = b.app.start_upgrade(&id, "cross").await;
     let done = a
         .app
@@ -86,6 +91,23 @@ async fn two_replicas_run_a_task_exactly_once_and_a_killed_replicas_task_is_fini
         3 * 13 * 2,
         "every transition committed exactly once"
     );
+
+    // Whichever replica ran it, neither serves the pre-upgrade targets any more.
+    for r in [&a, &b] {
+        eventually(|| async { r.app.targets(&id, "cross").await.ok()["totalSize"] == 0 }).await;
+    }
+    // An operator change on one replica reaches the other's catalog.
+    assert_eq!(b.app.targets(&id, "same").await.ok()["totalSize"], 0);
+    let added = a
+        .app
+        .admin(
+            reqwest::Method::POST,
+            "/admin/v1/images",
+            Some(&json!({"datastoreType": "elasticsearch", "datastoreVersion": "7.10.2", "build": "27.0.0"})),
+        )
+        .await;
+    assert_eq!(added.status.as_u16(), 201);
+    eventually(|| async { b.app.targets(&id, "same").await.ok()["totalSize"] == 1 }).await;
 
     // With B gone, A alone runs the next task; A dies in the middle of it (no hand-back, its
     // lease stays), and a new replica C finishes it once the lease expires.
@@ -115,4 +137,20 @@ async fn two_replicas_run_a_task_exactly_once_and_a_killed_replicas_task_is_fini
     assert_eq!(detail["actions"], json!([]));
     let phases = done["currentNodeDetail"].as_array().unwrap();
     assert!(phases.iter().all(|p| p["status"] == "SUCCESS"));
+}
+
+/// Polls for up to two seconds: other replicas hear of a change through PostgreSQL NOTIFY,
+/// milliseconds after it committed.
+async fn eventually<F, Fut>(check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the change never reached the other replica");
 }
