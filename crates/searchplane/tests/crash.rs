@@ -230,5 +230,11 @@ async fn a_server_killed_mid_upgrade_finishes_the_task_after_restart() {
         .unwrap()
         .unwrap();
     assert_eq!(stored.version, 3 * 13 * 2);
-    assert!(stored.task.nodes.iter().all(|n| n.is_complete()));
+    assert!(
+        stored
+            .task
+            .nodes
+            .iter()
+            .all(domain::upgrade::TaskNode::is_complete)
+    );
 }
