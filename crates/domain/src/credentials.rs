@@ -86,3 +86,29 @@ impl std::fmt::Debug for User {
             .finish_non_exhaustive()
     }
 }
+
+/// A project created through the operator API, with its first access key and user.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProjectCredentials {
+    /// Project id.
+    pub project_id: String,
+    /// Project name.
+    pub project_name: String,
+    /// Access key id.
+    pub access_key: String,
+    /// Secret key.
+    pub secret_key: String,
+    /// Keystone user name.
+    pub user_name: String,
+    /// Keystone password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for ProjectCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectCredentials")
+            .field("project_id", &self.project_id)
+            .field("access_key", &self.access_key)
+            .finish_non_exhaustive()
+    }
+}

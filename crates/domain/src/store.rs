@@ -200,6 +200,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores the first-start credentials unless some exist; returns the stored ones.
     async fn init_credentials(&self, creds: &Credentials) -> StoreResult<Credentials>;
+    /// Adds a project with its access key and Keystone user (operator API); `Conflict` if the
+    /// project id or name, the access key or the user name is taken.
+    async fn add_project(
+        &self,
+        project: &crate::credentials::ProjectCredentials,
+    ) -> StoreResult<()>;
+    /// Every project: (id, name).
+    async fn projects(&self) -> StoreResult<Vec<(String, String)>>;
     /// An access key by id.
     async fn access_key(&self, access_key: &str) -> StoreResult<Option<AccessKey>>;
     /// A Keystone user by name: (password, project id, project name).

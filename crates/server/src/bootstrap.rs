@@ -49,6 +49,19 @@ fn env_or(name: &str, default: impl FnOnce() -> String) -> String {
         .unwrap_or_else(default)
 }
 
+/// Fresh random credentials (for projects the operator API creates).
+pub fn random_credentials() -> Credentials {
+    Credentials {
+        project_id: random_hex(32),
+        project_name: String::new(),
+        access_key: random(20, true),
+        secret_key: random(40, false),
+        user_name: String::new(),
+        password: format!("Sp-{}", random(20, false)),
+        admin_token: String::new(),
+    }
+}
+
 /// Credentials for a first start: from the environment, else random.
 pub fn candidate() -> Credentials {
     Credentials {

@@ -297,6 +297,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/admin/v1/faults/{fault_id}", delete(admin::delete_fault))
         .route(
+            "/admin/v1/projects",
+            get(admin::list_projects).post(admin::add_project),
+        )
+        .route(
             "/admin/v1/plugin-packages",
             get(admin::list_plugin_packages).post(admin::add_plugin_package),
         )

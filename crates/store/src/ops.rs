@@ -217,6 +217,39 @@ macro_rules! impl_store {
                 Ok(c.clone())
             }
 
+            async fn add_project(&self, p: &domain::credentials::ProjectCredentials) -> domain::store::StoreResult<()> {
+                use crate::db_err;
+                let mut tx = self.write.begin().await.map_err(db_err)?;
+                sqlx::query("INSERT INTO projects (id, name) VALUES ($1, $2)")
+                    .bind(&p.project_id)
+                    .bind(&p.project_name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::query("INSERT INTO access_keys (access_key, secret_key, project_id) VALUES ($1, $2, $3)")
+                    .bind(&p.access_key)
+                    .bind(&p.secret_key)
+                    .bind(&p.project_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::query("INSERT INTO users (name, password, project_id) VALUES ($1, $2, $3)")
+                    .bind(&p.user_name)
+                    .bind(&p.password)
+                    .bind(&p.project_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)
+            }
+
+            async fn projects(&self) -> domain::store::StoreResult<Vec<(String, String)>> {
+                sqlx::query_as::<_, (String, String)>("SELECT id, name FROM projects ORDER BY name, id")
+                    .fetch_all(&self.read)
+                    .await
+                    .map_err(crate::db_err)
+            }
+
             async fn access_key(&self, access_key: &str) -> domain::store::StoreResult<Option<domain::credentials::AccessKey>> {
                 let row = sqlx::query_as::<_, (String, String, String)>(
                     "SELECT access_key, secret_key, project_id FROM access_keys WHERE access_key = $1",

@@ -200,3 +200,47 @@ pub struct ListFaultsResponse {
     /// Every fault with triggers left.
     pub faults: Vec<FaultBody>,
 }
+
+/// `POST /admin/v1/projects`: every field optional (generated when absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddProjectRequest {
+    /// Project id (32 lowercase hex characters).
+    #[serde(default)]
+    pub project_id: Option<String>,
+    /// Project name.
+    #[serde(default)]
+    pub project_name: Option<String>,
+    /// Keystone user name.
+    #[serde(default)]
+    pub user_name: Option<String>,
+}
+
+/// A project with its credentials (secrets only in the answer to its creation).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectInfo {
+    /// Project id.
+    pub project_id: String,
+    /// Project name.
+    pub project_name: String,
+    /// Access key id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key: Option<String>,
+    /// Secret key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_key: Option<String>,
+    /// Keystone user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Keystone password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// `GET /admin/v1/projects`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ListProjectsResponse {
+    /// Every project (no secrets).
+    pub projects: Vec<ProjectInfo>,
+}

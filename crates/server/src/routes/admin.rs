@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use domain::catalog::{self, Image, ImageStatus, UpgradePath};
-use domain::credentials::PluginPackage;
+use domain::credentials::{PluginPackage, ProjectCredentials};
 use domain::store::StoreError;
 use domain::store::{Fault, FaultAction};
 use domain::upgrade::{ClusterData, Health, IndexInfo, Phase};
@@ -17,9 +17,10 @@ use domain::{Build, Engine, Version};
 use uuid::Uuid;
 use wire::ErrorCode;
 use wire::admin::{
-    AddImageRequest, AdminImage, AdminUpgradePath, ClusterDataBody, ClusterPluginsBody, FaultBody,
-    IndexBody, ListAdminImagesResponse, ListFaultsResponse, ListPluginPackagesResponse,
-    MetricsBody, PluginPackageInfo, UpgradePathsBody,
+    AddImageRequest, AddProjectRequest, AdminImage, AdminUpgradePath, ClusterDataBody,
+    ClusterPluginsBody, FaultBody, IndexBody, ListAdminImagesResponse, ListFaultsResponse,
+    ListPluginPackagesResponse, ListProjectsResponse, MetricsBody, PluginPackageInfo, ProjectInfo,
+    UpgradePathsBody,
 };
 
 use crate::error::{ApiError, ApiResult};
@@ -474,4 +475,96 @@ pub async fn delete_fault(
         ));
     }
     Ok(())
+}
+
+fn valid_project_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn valid_label(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+/// `POST /admin/v1/projects`: a new tenant with its own AK/SK and Keystone user.
+pub async fn add_project(
+    State(state): State<Arc<AppState>>,
+    ApiJson(req): ApiJson<AddProjectRequest>,
+) -> ApiResult<(StatusCode, Json<ProjectInfo>)> {
+    let fresh = crate::bootstrap::random_credentials();
+    let project_id = req.project_id.unwrap_or(fresh.project_id);
+    if !valid_project_id(&project_id) {
+        return Err(ApiError::bad_param(
+            "projectId must be 32 lowercase hex characters",
+        ));
+    }
+    let project_name = req
+        .project_name
+        .unwrap_or_else(|| format!("project-{}", &project_id[..8]));
+    let user_name = req
+        .user_name
+        .unwrap_or_else(|| format!("user-{}", &project_id[..8]));
+    for (what, v) in [("projectName", &project_name), ("userName", &user_name)] {
+        if !valid_label(v) {
+            return Err(ApiError::bad_param(format!(
+                "{what} must be 1-64 letters, digits, '-', '_' or '.'"
+            )));
+        }
+    }
+    let p = ProjectCredentials {
+        project_id,
+        project_name,
+        access_key: fresh.access_key,
+        secret_key: fresh.secret_key,
+        user_name,
+        password: fresh.password,
+    };
+    match state.store.add_project(&p).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::new(
+                ErrorCode::ObjectExists,
+                "a project with that id or name, or that user, exists",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(project = %p.project_id, "project created");
+    Ok((
+        StatusCode::CREATED,
+        Json(ProjectInfo {
+            project_id: p.project_id,
+            project_name: p.project_name,
+            access_key: Some(p.access_key),
+            secret_key: Some(p.secret_key),
+            user_name: Some(p.user_name),
+            password: Some(p.password),
+        }),
+    ))
+}
+
+/// `GET /admin/v1/projects`
+pub async fn list_projects(
+    State(state): State<Arc<AppState>>,
+) -> ApiResult<Json<ListProjectsResponse>> {
+    Ok(Json(ListProjectsResponse {
+        projects: state
+            .store
+            .projects()
+            .await?
+            .into_iter()
+            .map(|(project_id, project_name)| ProjectInfo {
+                project_id,
+                project_name,
+                access_key: None,
+                secret_key: None,
+                user_name: None,
+                password: None,
+            })
+            .collect(),
+    }))
 }

@@ -114,3 +114,74 @@ async fn plugins_of_unknown_clusters_are_refused() {
     .await
     .assert_error(400, "CSS.0001");
 }
+
+#[tokio::test]
+async fn operator_created_projects_get_their_own_credentials_and_see_only_their_clusters() {
+    let app = spawn_app().await;
+    let mine = app
+        .create_cluster("first-tenant", "elasticsearch", "7.10.2", 1)
+        .await;
+    let created = app
+        .admin(
+            Method::POST,
+            "/admin/v1/projects",
+            Some(&json!({"projectName": "tenant-b"})),
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), 201, "{}", created.body);
+    let p = &created.body;
+    let project = p["projectId"].as_str().unwrap().to_owned();
+    assert_eq!(project.len(), 32);
+    let signer = sign::Signer::new(
+        p["accessKey"].as_str().unwrap(),
+        sign::SecretKey::new(p["secretKey"].as_str().unwrap()),
+    );
+    let now = chrono::Utc::now();
+    let path = format!("/v1.0/{project}/clusters");
+    let list = app
+        .signed_raw(Method::GET, &path, b"", &[], now, &signer)
+        .await
+        .ok();
+    assert_eq!(list["totalSize"], 0, "a new tenant sees no clusters");
+    app.signed_raw(
+        Method::GET,
+        &format!("/v1.0/{project}/clusters/{mine}"),
+        b"",
+        &[],
+        now,
+        &signer,
+    )
+    .await
+    .assert_error(404, "CSS.0002");
+    app.signed_raw(Method::GET, &app.v1("/clusters"), b"", &[], now, &signer)
+        .await
+        .assert_error(403, "CSS.0015");
+
+    let listed = app
+        .admin(Method::GET, "/admin/v1/projects", None)
+        .await
+        .ok();
+    let projects = listed["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 2);
+    assert!(
+        projects.iter().all(|p| p.get("secretKey").is_none()),
+        "no secrets in listings"
+    );
+    app.admin(
+        Method::POST,
+        "/admin/v1/projects",
+        Some(&json!({"projectName": "tenant-b"})),
+    )
+    .await
+    .assert_error(409, "CSS.0031");
+    for bad in [
+        json!({"projectId": "XYZ"}),
+        json!({"projectName": "has space"}),
+        json!({"colour": "red"}),
+        json!({"userName": 5}),
+    ] {
+        app.admin(Method::POST, "/admin/v1/projects", Some(&bad))
+            .await
+            .assert_error(400, "CSS.0001");
+    }
+}
