@@ -770,3 +770,61 @@ async fn operator_data_and_fault_endpoints_validate_their_input() {
     assert_eq!(set["metrics"]["health"], "yellow");
     assert_eq!(app.admin(Method::GET, &data, None).await.ok(), set);
 }
+
+#[tokio::test]
+async fn data_that_cannot_migrate_within_48_hours_fails_the_migration() {
+    let app = spawn_app().await;
+    let id = app
+        .available_cluster("es-762", "elasticsearch", "7.6.2")
+        .await;
+    // 600 TB with replicas is 200 TB per node; at 3 × 4 vCPUs × 32 MB/s = 384 MB/s that is
+    // about 145 hours of migration, past the 48-hour limit.
+    app.admin(
+        Method::PUT,
+        &format!("/admin/v1/clusters/{id}/data"),
+        Some(&json!({"indices": [{"name": "huge", "sizeMb": 300_000_000u64, "replicas": 1}], "metrics": {"diskUsedPercent": 10}})),
+    )
+    .await
+    .ok();
+    app.start_upgrade(&id, "cross").await;
+    let t = app
+        .wait_task(&id, &["FAILED", "PARTIAL_FAILED", "SUCCESS"])
+        .await;
+    assert_eq!(t["status"], "FAILED", "{t}");
+    assert_eq!(phase_statuses(&t)[0], "FAILED");
+}
+
+#[tokio::test]
+async fn batch_size_migrates_several_data_nodes_at_once() {
+    let app = slow_app().await;
+    let id = app
+        .create_cluster("wide", "elasticsearch", "7.6.2", 4)
+        .await;
+    app.wait_available(&id).await;
+    let image = app.target_id(&id, "cross").await;
+    let body = json!({"target_image_id": image, "upgrade_type": "cross", "indices_backup_check": false,
+                      "agency": "a", "batch_size": 2});
+    app.upgrade_raw(&id, "", &body).await.ok();
+    let t = app.latest_task(&id).await;
+    assert_eq!(t["batchSize"], 2);
+    assert_eq!(t["currentBatchNodes"], "wide-ess-esn-1-1,wide-ess-esn-2-1");
+    let explained = app
+        .get(&app.v1(&format!("/clusters/{id}/upgrade/detail?explain=true")))
+        .await
+        .ok();
+    assert!(
+        explained["detailList"][0]["estimatedRemainingSeconds"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
+    let t = app
+        .wait_task(&id, &["FAILED", "PARTIAL_FAILED", "SUCCESS"])
+        .await;
+    assert_eq!(t["status"], "SUCCESS", "{t}");
+    let explained = app
+        .get(&app.v1(&format!("/clusters/{id}/upgrade/detail?explain=true")))
+        .await
+        .ok();
+    assert_eq!(explained["detailList"][0]["estimatedRemainingSeconds"], 0);
+}
