@@ -188,26 +188,15 @@ macro_rules! impl_store {
                         admin_token,
                     });
                 }
-                sqlx::query("INSERT INTO projects (id, name) VALUES ($1, $2)")
-                    .bind(&c.project_id)
-                    .bind(&c.project_name)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                sqlx::query("INSERT INTO access_keys (access_key, secret_key, project_id) VALUES ($1, $2, $3)")
-                    .bind(&c.access_key)
-                    .bind(&c.secret_key)
-                    .bind(&c.project_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                sqlx::query("INSERT INTO users (name, password, project_id) VALUES ($1, $2, $3)")
-                    .bind(&c.user_name)
-                    .bind(&c.password)
-                    .bind(&c.project_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                let project = domain::credentials::ProjectCredentials {
+                    project_id: c.project_id.clone(),
+                    project_name: c.project_name.clone(),
+                    access_key: c.access_key.clone(),
+                    secret_key: c.secret_key.clone(),
+                    user_name: c.user_name.clone(),
+                    password: c.password.clone(),
+                };
+                insert_project(&mut *tx, &project).await?;
                 sqlx::query("INSERT INTO admin_tokens (token) VALUES ($1)")
                     .bind(&c.admin_token)
                     .execute(&mut *tx)
@@ -220,26 +209,7 @@ macro_rules! impl_store {
             async fn add_project(&self, p: &domain::credentials::ProjectCredentials) -> domain::store::StoreResult<()> {
                 use crate::db_err;
                 let mut tx = self.write.begin().await.map_err(db_err)?;
-                sqlx::query("INSERT INTO projects (id, name) VALUES ($1, $2)")
-                    .bind(&p.project_id)
-                    .bind(&p.project_name)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                sqlx::query("INSERT INTO access_keys (access_key, secret_key, project_id) VALUES ($1, $2, $3)")
-                    .bind(&p.access_key)
-                    .bind(&p.secret_key)
-                    .bind(&p.project_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                sqlx::query("INSERT INTO users (name, password, project_id) VALUES ($1, $2, $3)")
-                    .bind(&p.user_name)
-                    .bind(&p.password)
-                    .bind(&p.project_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                insert_project(&mut *tx, p).await?;
                 tx.commit().await.map_err(db_err)
             }
 
@@ -913,6 +883,35 @@ macro_rules! impl_store {
                 .await
                 .map_err(crate::db_err)?;
             notify(conn, "catalog").await
+        }
+
+        /// Inserts a project with its access key and Keystone user.
+        async fn insert_project(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            p: &domain::credentials::ProjectCredentials,
+        ) -> domain::store::StoreResult<()> {
+            use crate::db_err;
+            sqlx::query("INSERT INTO projects (id, name) VALUES ($1, $2)")
+                .bind(&p.project_id)
+                .bind(&p.project_name)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+            sqlx::query("INSERT INTO access_keys (access_key, secret_key, project_id) VALUES ($1, $2, $3)")
+                .bind(&p.access_key)
+                .bind(&p.secret_key)
+                .bind(&p.project_id)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+            sqlx::query("INSERT INTO users (name, password, project_id) VALUES ($1, $2, $3)")
+                .bind(&p.user_name)
+                .bind(&p.password)
+                .bind(&p.project_id)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+            Ok(())
         }
 
         /// Tells other replicas (PostgreSQL `NOTIFY`, delivered on commit) what changed.
