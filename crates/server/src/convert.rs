@@ -206,6 +206,7 @@ pub fn cluster_detail(
                 az_code: n.az.clone(),
                 ip: n.ip.clone(),
                 resource_id: n.id.clone(),
+                subnet_id: c.settings.subnet_id.clone(),
                 volume: VolumeInfo {
                     kind: n.volume_type.clone(),
                     size: n.volume_size,

@@ -228,6 +228,8 @@ pub struct InstanceInfo {
     pub ip: String,
     /// Resource id.
     pub resource_id: String,
+    /// Subnet the node is in.
+    pub subnet_id: String,
     /// Volume.
     pub volume: VolumeInfo,
 }

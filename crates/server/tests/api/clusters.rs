@@ -54,6 +54,7 @@ async fn a_v2_cluster_goes_from_100_to_200_with_the_documented_detail_object() {
         assert_eq!(i["azCode"], "eu-de-01");
         assert_eq!(i["volume"]["size"], 40);
         assert_eq!(i["volume"]["type"], "COMMON");
+        assert_eq!(i["subnetId"], "net-1");
     }
     let created = d["created"].as_str().unwrap();
     assert_eq!(
