@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod strict_json;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -312,6 +313,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(css)
         .merge(admin)
         .route("/v3", get(keystone::version))
+        .route("/v3/", get(keystone::version))
         .route("/v3/auth/tokens", post(keystone::issue_token))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
@@ -332,10 +334,7 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
         .filter(|v| !v.is_empty() && v.len() <= 128)
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let operation = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let operation = req.extensions().get::<MatchedPath>().cloned();
     let method = req.method().clone();
     let mut response = next.run(req).await;
     if let Ok(v) = HeaderValue::from_str(&request_id) {
@@ -343,9 +342,10 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
     }
     let status = response.status();
     let elapsed = started.elapsed();
+    let operation = operation.as_ref().map_or("unmatched", MatchedPath::as_str);
     state
         .metrics
-        .record(&format!("{method} {operation}"), status.as_u16(), elapsed);
+        .record(&method, operation, status.as_u16(), elapsed);
     if status.is_server_error() {
         tracing::warn!(%method, %operation, status = status.as_u16(), %request_id, ?elapsed, "request failed");
     } else {

@@ -6,7 +6,6 @@
 //! rule (keep `A-Z a-z 0-9 - _ . ~`, write every other byte as `%XX`, upper-case hex).
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -143,11 +142,13 @@ pub(crate) fn hmac_sha256(secret: &SecretKey, data: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// Appends the lowercase hex of `bytes`.
+/// Appends the lowercase hex of `bytes` (a table lookup: this runs on every request).
 fn push_hex(out: &mut String, bytes: &[u8]) {
-    for b in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{b:02x}");
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
 }
 

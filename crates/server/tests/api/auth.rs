@@ -199,3 +199,18 @@ async fn every_response_carries_a_request_id_and_echoes_the_clients() {
     err.assert_error(404, "APIG.0101");
     assert!(err.headers.get("x-request-id").is_some());
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_operation_and_status() {
+    let app = spawn_app().await;
+    app.get(&app.v1("/clusters")).await.ok();
+    app.get(&app.v1("/clusters?limit=0"))
+        .await
+        .assert_error(400, "CSS.0001");
+    let r = app.raw(Method::GET, "/metrics", &[], vec![]).await;
+    assert_eq!(r.status.as_u16(), 200);
+    let text = r.body.as_str().unwrap();
+    assert!(text.contains(r#"searchplane_requests_total{operation="GET /v1.0/{project_id}/clusters",status="200"} 1"#), "{text}");
+    assert!(text.contains(r#"searchplane_requests_total{operation="GET /v1.0/{project_id}/clusters",status="400"} 1"#), "{text}");
+    assert!(text.contains("searchplane_request_duration_seconds_count{operation=\"GET /v1.0/{project_id}/clusters\"} 2"), "{text}");
+}
