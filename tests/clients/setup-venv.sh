@@ -17,4 +17,6 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -r "$ROOT/tests/clients/requirements.txt"
+    -r "$ROOT/tests/clients/requirements.txt" \
+    -r "$ROOT/tests/clients/requirements-otc.txt" \
+    -r "$ROOT/tests/schemathesis/requirements.txt"

@@ -2,6 +2,7 @@
 //! or mistyped → `CSS.0001` naming the problem) and query parameters with documented ranges.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::RangeInclusive;
 
 use axum::body::Bytes;
@@ -31,8 +32,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::code(ErrorCode::RequestNull));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    // Every body of this API is an object. serde's derived structs would also take a JSON array
+    // of the fields in order (`[null, null]`), which no client means.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_param("the body must be a JSON object"));
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_param(format!("malformed JSON body: {e}")))?;
+    // Structs only from objects, at any depth (see `strict_json`).
+    serde_path_to_error::deserialize(crate::strict_json::Strict(value)).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if path == "." || path.is_empty() {
@@ -43,7 +51,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// Decoded query parameters (first value wins).
+/// Decoded query parameters. Every CSS query parameter takes one value, so a parameter given
+/// twice is `CSS.0001` rather than silently one of its values.
 #[derive(Debug, Default)]
 pub struct QueryParams(pub HashMap<String, String>);
 
@@ -54,7 +63,17 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
         let mut map = HashMap::new();
         if let Some(q) = parts.uri.query() {
             for (k, v) in form_urlencoded::parse(q.as_bytes()) {
-                map.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+                match map.entry(k.into_owned()) {
+                    Entry::Occupied(e) => {
+                        return Err(ApiError::bad_param(format!(
+                            "{} is given more than once",
+                            e.key()
+                        )));
+                    }
+                    Entry::Vacant(e) => {
+                        e.insert(v.into_owned());
+                    }
+                }
             }
         }
         Ok(QueryParams(map))
@@ -78,23 +97,30 @@ impl QueryParams {
     }
 
     /// Like [`QueryParams::int`], accepting several names for the same parameter (the first
-    /// present wins), for parameters the API renamed (`start` → `offset`).
+    /// present wins), for parameters the API renamed (`start` → `offset`). Every name present
+    /// must hold a valid value: a bad `start` next to a good `offset` is still refused.
     pub fn int_any(
         &self,
         names: &[&str],
         range: RangeInclusive<i64>,
         default: i64,
     ) -> Result<i64, ApiError> {
-        let Some((name, raw)) = names.iter().find_map(|n| self.get(n).map(|v| (*n, v))) else {
-            return Ok(default);
-        };
         let (lo, hi) = (range.start(), range.end());
-        match raw.trim().parse::<i64>() {
-            Ok(v) if range.contains(&v) => Ok(v),
-            _ => Err(ApiError::bad_param(format!(
-                "{name} must be an integer {lo}-{hi}, not {raw:?}"
-            ))),
+        let mut chosen = None;
+        for name in names {
+            let Some(raw) = self.get(name) else { continue };
+            match raw.trim().parse::<i64>() {
+                Ok(v) if range.contains(&v) => {
+                    chosen.get_or_insert(v);
+                }
+                _ => {
+                    return Err(ApiError::bad_param(format!(
+                        "{name} must be an integer {lo}-{hi}, not {raw:?}"
+                    )));
+                }
+            }
         }
+        Ok(chosen.unwrap_or(default))
     }
 
     /// A boolean parameter (`true`/`false`), false when absent.

@@ -15,9 +15,10 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use wire::ErrorBody;
 use wire::admin::{
-    AddImageRequest, AdminImage, AdminUpgradePath, ClusterDataBody, ClusterPluginsBody, FaultBody,
-    IndexBody, ListAdminImagesResponse, ListFaultsResponse, ListPluginPackagesResponse,
-    MetricsBody, PluginPackageInfo, UpgradePathsBody,
+    AddImageRequest, AddProjectRequest, AdminImage, AdminUpgradePath, ClusterDataBody,
+    ClusterPluginsBody, FaultBody, IndexBody, ListAdminImagesResponse, ListFaultsResponse,
+    ListPluginPackagesResponse, ListProjectsResponse, MetricsBody, PluginPackageInfo, ProjectInfo,
+    UpgradePathsBody,
 };
 use wire::clusters::{
     ClusterDetail, ClusterRef, CreateClusterBody, CreateClusterRequest, CreateClusterResponse,
@@ -61,6 +62,7 @@ use wire::upgrade::{
         doc::create_snapshot,
         doc::list_snapshots,
         doc::keystone_version,
+        doc::keystone_version_slash,
         doc::keystone_issue_token,
         doc::healthz,
         doc::metrics,
@@ -79,6 +81,8 @@ use wire::upgrade::{
         doc::admin_delete_fault,
         doc::admin_list_plugin_packages,
         doc::admin_add_plugin_package,
+        doc::admin_list_projects,
+        doc::admin_add_project,
     ),
     components(schemas(
         ErrorBody,
@@ -94,6 +98,7 @@ use wire::upgrade::{
         AdminImage, ListAdminImagesResponse, AddImageRequest, AdminUpgradePath,
         UpgradePathsBody, ClusterPluginsBody, PluginPackageInfo, ListPluginPackagesResponse,
         ClusterDataBody, IndexBody, MetricsBody, FaultBody, ListFaultsResponse,
+        AddProjectRequest, ProjectInfo, ListProjectsResponse,
     )),
     modifiers(&SecuritySchemes, &OptionalRetryBody),
     tags(
@@ -346,8 +351,7 @@ mod doc {
         /// `UPGRADING` (default) or `AZ_MIGRATION`.
         #[param(pattern = "^(UPGRADING|AZ_MIGRATION)$")]
         action_mode: Option<String>,
-        /// The name `otcextensions` sends `action_mode` under.
-        #[param(pattern = "^(UPGRADING|AZ_MIGRATION)$")]
+        /// Sent by `otcextensions`; accepted and ignored.
         action_node: Option<String>,
         /// Id of the last task already seen: answer the tasks after it (`offset` is then
         /// ignored; an unknown id gives an empty page). openstacksdk pages this way.
@@ -595,6 +599,11 @@ mod doc {
         responses((status = 200, description = "Identity API v3", body = VersionResponse)))]
     pub fn keystone_version() {}
 
+    /// Keystone version discovery (`auth_url` written with a trailing slash).
+    #[utoipa::path(get, operation_id = "KeystoneVersionSlash", tag = "keystone", path = "/v3/",
+        responses((status = 200, description = "Identity API v3", body = VersionResponse)))]
+    pub fn keystone_version_slash() {}
+
     /// Issue a project-scoped token (password or token method).
     #[utoipa::path(post, operation_id = "KeystoneIssueToken", tag = "keystone",
         path = "/v3/auth/tokens",
@@ -794,4 +803,29 @@ mod doc {
             (status = 500, description = "`CSS.0036` internal error", body = ErrorBody),
         ))]
     pub fn admin_add_plugin_package() {}
+
+    /// Every project (without secrets).
+    #[utoipa::path(get, operation_id = "AdminListProjects", tag = "operator",
+        path = "/admin/v1/projects",
+        security(("operator" = [])),
+        responses(
+            (status = 200, description = "Projects", body = ListProjectsResponse),
+            (status = 401, description = "`APIG.0301` bad operator token", body = ErrorBody),
+            (status = 500, description = "`CSS.0036` internal error", body = ErrorBody),
+        ))]
+    pub fn admin_list_projects() {}
+
+    /// A new tenant with its own AK/SK and Keystone user (the secrets are only in this answer).
+    #[utoipa::path(post, operation_id = "AdminAddProject", tag = "operator",
+        path = "/admin/v1/projects",
+        request_body(content = AddProjectRequest, content_type = "application/json"),
+        security(("operator" = [])),
+        responses(
+            (status = 201, description = "Created, with its credentials", body = ProjectInfo),
+            (status = 400, description = "`CSS.0001` invalid field", body = ErrorBody),
+            (status = 401, description = "`APIG.0301` bad operator token", body = ErrorBody),
+            (status = 409, description = "`CSS.0031` the project, its name or its user exists", body = ErrorBody),
+            (status = 500, description = "`CSS.0036` internal error", body = ErrorBody),
+        ))]
+    pub fn admin_add_project() {}
 }

@@ -226,11 +226,7 @@ pub async fn upgrade_detail(
     let offset = query.int_any(&["offset", "start"], 1..=1000, 1)?;
     let limit = query.int("limit", 1..=1000, 10)?;
     let explain = query.flag("explain")?;
-    // otcextensions sends the mode as `action_node`.
-    let mode = query
-        .get("action_mode")
-        .or_else(|| query.get("action_node"))
-        .unwrap_or("UPGRADING");
+    let mode = query.get("action_mode").unwrap_or("UPGRADING");
     let cluster = cluster_or_0047(state.store.as_ref(), &project_id, &cluster_id).await?;
     match mode {
         "UPGRADING" => {}

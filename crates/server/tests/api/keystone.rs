@@ -292,6 +292,9 @@ async fn version_discovery_names_v3_at_this_host() {
         body["version"]["links"][0]["href"],
         format!("http://{}/v3/", app.host)
     );
+    // keystoneauth discovers at `auth_url` as written, trailing slash or not.
+    let slash = app.raw(Method::GET, "/v3/", &[], vec![]).await.ok();
+    assert_eq!(slash, body);
 }
 
 /// A server on a manual clock, for expiry.
@@ -371,4 +374,54 @@ async fn tokens_expire_after_24_hours() {
 
 fn hex_encode(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn a_project_added_by_the_operator_gets_tokens_for_its_own_project_only() {
+    let app = spawn_app().await;
+    let created = app
+        .admin(
+            Method::POST,
+            "/admin/v1/projects",
+            Some(&json!({"projectName": "eu-de_team2", "userName": "team2"})),
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), 201, "{}", created.body);
+    let project = created.body["projectId"].as_str().unwrap().to_owned();
+    let password = created.body["password"].as_str().unwrap().to_owned();
+    let reply = post_json(
+        &app,
+        "/v3/auth/tokens",
+        &password_body(
+            "team2",
+            &password,
+            json!({"project": {"name": "eu-de_team2"}}),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status.as_u16(), 201, "{}", reply.body);
+    let t = &reply.body["token"];
+    assert_eq!(t["project"]["id"], project.as_str());
+    // `<region>_<sub-project>`: the region is the part before the underscore.
+    assert_eq!(t["catalog"][0]["endpoints"][0]["region_id"], "eu-de");
+    let token = reply.headers["x-subject-token"].to_str().unwrap();
+    with_token(
+        &app,
+        Method::GET,
+        &format!("/v1.0/{project}/clusters"),
+        token,
+    )
+    .await
+    .ok();
+    with_token(&app, Method::GET, &app.v1("/clusters"), token)
+        .await
+        .assert_error(403, "CSS.0015");
+    // The first project's user cannot scope to the new project.
+    post_json(
+        &app,
+        "/v3/auth/tokens",
+        &password_body(USER, PASSWORD, json!({"project": {"id": project}})),
+    )
+    .await
+    .assert_error(401, "APIG.0301");
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
 
@@ -239,4 +239,74 @@ fn every_operation_documents_its_errors_and_security() {
             }
         }
     }
+}
+
+/// Schemathesis finding: a malformed `start` next to a valid `offset`, or a parameter given
+/// twice, was answered 200 although the document declares one integer.
+#[tokio::test]
+async fn malformed_aliases_and_repeated_query_parameters_are_refused() {
+    let app = spawn_app().await;
+    for query in [
+        "?offset=1&start=x",
+        "?start=0&offset=1",
+        "?limit=1&limit=2",
+        "?datastoreType=opensearch&datastoreType=x",
+    ] {
+        app.get(&app.v1(&format!("/clusters{query}")))
+            .await
+            .assert_error(400, "CSS.0001");
+    }
+    app.get(&app.v1("/clusters?offset=1&start=1&limit=5"))
+        .await
+        .ok();
+}
+
+/// Schemathesis finding: `[null, null]` was accepted as an `AddProjectRequest` (serde reads a
+/// struct from an array of its fields); every body of the API is a JSON object.
+#[tokio::test]
+async fn bodies_that_are_not_json_objects_are_refused() {
+    let app = spawn_app().await;
+    for body in [json!([null, null]), json!([]), json!("x"), json!(1)] {
+        app.admin(Method::POST, "/admin/v1/projects", Some(&body))
+            .await
+            .assert_error(400, "CSS.0001");
+        app.signed(
+            Method::POST,
+            &format!("/v2.0/{}/clusters", app.project),
+            Some(&body),
+        )
+        .await
+        .assert_error(400, "CSS.0001");
+    }
+}
+
+/// The nested form of the same: `{"metrics": []}` was an empty `MetricsBody`.
+#[tokio::test]
+async fn nested_objects_given_as_arrays_are_refused() {
+    let app = spawn_app().await;
+    let id = app
+        .create_cluster("strict-json", "elasticsearch", "7.10.2", 3)
+        .await;
+    for body in [
+        json!({"metrics": []}),
+        json!({"metrics": [null]}),
+        json!({"indices": [["x", 5]]}),
+    ] {
+        app.admin(
+            Method::PUT,
+            &format!("/admin/v1/clusters/{id}/data"),
+            Some(&body),
+        )
+        .await
+        .assert_error(400, "CSS.0001");
+    }
+    let mut bad = crate::helpers::cluster_body("strict-json-2", "elasticsearch", "7.10.2", 3);
+    bad["cluster"]["datastore"] = json!(["elasticsearch", "7.10.2"]);
+    app.signed(
+        Method::POST,
+        &format!("/v2.0/{}/clusters", app.project),
+        Some(&bad),
+    )
+    .await
+    .assert_error(400, "CSS.0001");
 }
