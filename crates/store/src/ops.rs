@@ -3,7 +3,7 @@
 //! its readers); a unique-constraint violation surfaces as `StoreError::Conflict`.
 
 macro_rules! impl_store {
-    ($store:ty, $db:ty, $lock:expr, $notify:expr) => {
+    ($store:ty, $db:ty, $lock:expr, $notify:expr, $snapshot:expr) => {
         impl $store {
             fn emit(&self, change: domain::store::Change) {
                 if let Some(l) = self.listener.get() {
@@ -309,9 +309,13 @@ macro_rules! impl_store {
             async fn find_cluster(&self, cluster_id: &str) -> domain::store::StoreResult<Option<domain::Cluster>> {
                 use crate::db_err;
                 use crate::rows::{ClusterRow, NodeRow};
+                // The cluster row and its nodes from one snapshot, so that a concurrent
+                // transaction (provisioning, an upgraded node) is seen whole or not at all.
+                let mut tx = self.read.begin().await.map_err(db_err)?;
+                sqlx::query($snapshot).execute(&mut *tx).await.map_err(db_err)?;
                 let Some(row) = sqlx::query_as::<_, ClusterRow>("SELECT * FROM clusters WHERE id = $1")
                     .bind(cluster_id)
-                    .fetch_optional(&self.read)
+                    .fetch_optional(&mut *tx)
                     .await
                     .map_err(db_err)?
                 else {
@@ -319,7 +323,7 @@ macro_rules! impl_store {
                 };
                 let nodes = sqlx::query_as::<_, NodeRow>("SELECT * FROM nodes WHERE cluster_id = $1 ORDER BY ordinal")
                     .bind(cluster_id)
-                    .fetch_all(&self.read)
+                    .fetch_all(&mut *tx)
                     .await
                     .map_err(db_err)?;
                 Ok(crate::rows::assemble(vec![row], nodes)?.pop())
@@ -339,12 +343,15 @@ macro_rules! impl_store {
                 use crate::db_err;
                 use crate::rows::{ClusterRow, NodeRow};
                 let engine = engine.map(domain::Engine::as_str);
+                // Count, page and nodes from one snapshot (see `find_cluster`).
+                let mut tx = self.read.begin().await.map_err(db_err)?;
+                sqlx::query($snapshot).execute(&mut *tx).await.map_err(db_err)?;
                 let total = sqlx::query_scalar::<_, i64>(
                     "SELECT COUNT(*) FROM clusters WHERE project_id = $1 AND ($2 IS NULL OR engine = $2)",
                 )
                 .bind(project_id)
                 .bind(engine)
-                .fetch_one(&self.read)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
                 let rows = sqlx::query_as::<_, ClusterRow>(
@@ -355,7 +362,7 @@ macro_rules! impl_store {
                 .bind(engine)
                 .bind(i64::from(limit))
                 .bind(i64::from(skip))
-                .fetch_all(&self.read)
+                .fetch_all(&mut *tx)
                 .await
                 .map_err(db_err)?;
                 let nodes = if rows.is_empty() {
@@ -370,7 +377,7 @@ macro_rules! impl_store {
                     for r in &rows {
                         q = q.bind(r.id.clone());
                     }
-                    q.fetch_all(&self.read).await.map_err(db_err)?
+                    q.fetch_all(&mut *tx).await.map_err(db_err)?
                 };
                 Ok(domain::store::ClusterPage {
                     clusters: crate::rows::assemble(rows, nodes)?,

@@ -154,5 +154,6 @@ crate::ops::impl_store!(
     PgStore,
     sqlx::Postgres,
     "SELECT pg_advisory_xact_lock(7342001)",
-    "SELECT pg_notify('searchplane_changes', $1)"
+    "SELECT pg_notify('searchplane_changes', $1)",
+    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
 );

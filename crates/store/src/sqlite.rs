@@ -54,4 +54,11 @@ impl SqliteStore {
 }
 
 // One process owns a SQLite file, so its own change events are all there is: no notify.
-crate::ops::impl_store!(SqliteStore, sqlx::Sqlite, "SELECT 1", "SELECT $1");
+// A read transaction on a WAL database reads one snapshot already.
+crate::ops::impl_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    "SELECT 1",
+    "SELECT $1",
+    "SELECT 1"
+);
