@@ -23,23 +23,7 @@ macro_rules! impl_store {
                 let mut tx = self.write.begin().await.map_err(db_err)?;
                 let mut changed = false;
                 for i in &catalog.images {
-                    let r = sqlx::query(
-                        "INSERT INTO images (id, engine, version, build, release_date, display_name, description, priority, status)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&i.id)
-                    .bind(i.engine.as_str())
-                    .bind(i.version.to_string())
-                    .bind(i.build.to_string())
-                    .bind(i.release_date.to_string())
-                    .bind(&i.display_name)
-                    .bind(&i.description)
-                    .bind(i64::from(i.priority))
-                    .bind(i.status.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                    changed |= r.rows_affected() > 0;
+                    changed |= insert_image(&mut *tx, i, crate::rows::INSERT_IMAGE_IF_NEW).await?;
                 }
                 for f in &catalog.flavors {
                     sqlx::query(
@@ -110,22 +94,7 @@ macro_rules! impl_store {
             async fn add_image(&self, i: &domain::Image) -> domain::store::StoreResult<()> {
                 use crate::db_err;
                 let mut tx = self.write.begin().await.map_err(db_err)?;
-                sqlx::query(
-                    "INSERT INTO images (id, engine, version, build, release_date, display_name, description, priority, status)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(&i.id)
-                .bind(i.engine.as_str())
-                .bind(i.version.to_string())
-                .bind(i.build.to_string())
-                .bind(i.release_date.to_string())
-                .bind(&i.display_name)
-                .bind(&i.description)
-                .bind(i64::from(i.priority))
-                .bind(i.status.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+                insert_image(&mut *tx, i, crate::rows::INSERT_IMAGE).await?;
                 bump_generation(&mut *tx).await?;
                 tx.commit().await.map_err(db_err)?;
                 self.emit(domain::store::Change::Catalog);
@@ -890,6 +859,29 @@ macro_rules! impl_store {
                 .await
                 .map_err(crate::db_err)?;
             notify(conn, "catalog").await
+        }
+
+        /// Inserts an image with `sql` ([`crate::rows::INSERT_IMAGE`] or its if-new variant);
+        /// true if a row was written.
+        async fn insert_image(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            i: &domain::Image,
+            sql: &'static str,
+        ) -> domain::store::StoreResult<bool> {
+            let r = sqlx::query(sql)
+                .bind(&i.id)
+                .bind(i.engine.as_str())
+                .bind(i.version.to_string())
+                .bind(i.build.to_string())
+                .bind(i.release_date.to_string())
+                .bind(&i.display_name)
+                .bind(&i.description)
+                .bind(i64::from(i.priority))
+                .bind(i.status.as_str())
+                .execute(conn)
+                .await
+                .map_err(crate::db_err)?;
+            Ok(r.rows_affected() > 0)
         }
 
         /// Inserts a project with its access key and Keystone user.

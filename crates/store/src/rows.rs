@@ -219,6 +219,16 @@ pub(crate) fn assemble(
         .collect()
 }
 
+/// Adds an image; a clash of id or display name is a unique violation.
+pub(crate) const INSERT_IMAGE: &str = "INSERT INTO images
+     (id, engine, version, build, release_date, display_name, description, priority, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// Adds an image unless one with its id or display name exists (seeding).
+pub(crate) const INSERT_IMAGE_IF_NEW: &str = "INSERT INTO images
+     (id, engine, version, build, release_date, display_name, description, priority, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+
 /// Writes a task while its runner holds the lease (`$8` owner, `$9` attempt).
 pub(crate) const SAVE_TASK_BY_LEASE: &str =
     "UPDATE upgrade_tasks SET status = $1, active = $2, body = $3,
