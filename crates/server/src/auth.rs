@@ -12,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
-use sign::{Authorization, RequestParts, SecretKey, SignError};
+use sign::{Authorization, RequestParts, SignError};
 use wire::ErrorCode;
 
 use crate::error::ApiError;
@@ -97,8 +97,7 @@ pub async fn require_signature(
         headers: &headers,
         body: &bytes,
     };
-    sign::verify(&request, &auth, &SecretKey::new(key.secret_key.as_str()))
-        .map_err(|e| sign_error(&e))?;
+    sign::verify(&request, &auth, &key.secret).map_err(|e| sign_error(&e))?;
     check_scope(parts.uri.path(), &parts.headers, &key.project_id)?;
     drop(headers);
     parts.extensions.insert(Caller {

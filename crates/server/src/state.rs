@@ -61,9 +61,27 @@ impl CatalogCache {
     }
 }
 
+/// An access key as the signature check needs it: the secret ready for HMAC (built once, not
+/// per request) and the project it may act on.
+pub struct CachedKey {
+    /// The only project this key may act on.
+    pub project_id: String,
+    /// The secret key.
+    pub secret: sign::SecretKey,
+}
+
+impl From<AccessKey> for CachedKey {
+    fn from(k: AccessKey) -> Self {
+        CachedKey {
+            project_id: k.project_id,
+            secret: sign::SecretKey::new(k.secret_key),
+        }
+    }
+}
+
 /// Access keys already verified once (keys are never revoked in this version).
 #[derive(Default)]
-pub struct KeyCache(RwLock<HashMap<String, Arc<AccessKey>>>);
+pub struct KeyCache(RwLock<HashMap<String, Arc<CachedKey>>>);
 
 impl KeyCache {
     /// A key by id, from memory or the store.
@@ -71,7 +89,7 @@ impl KeyCache {
         &self,
         store: &dyn Store,
         ak: &str,
-    ) -> Result<Option<Arc<AccessKey>>, domain::StoreError> {
+    ) -> Result<Option<Arc<CachedKey>>, domain::StoreError> {
         if let Some(k) = self
             .0
             .read()
@@ -83,7 +101,7 @@ impl KeyCache {
         let Some(key) = store.access_key(ak).await? else {
             return Ok(None);
         };
-        let key = Arc::new(key);
+        let key = Arc::new(CachedKey::from(key));
         self.0
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
