@@ -272,12 +272,14 @@ pub async fn upgrade_detail(
     } else {
         None
     };
+    // Once per request, not per task: the cluster's data vCPUs and the clock.
+    let vcpus = data_vcpus_total(&cluster, &snapshot.catalog);
+    let now = state.clock.now();
     let detail_list = tasks
         .iter()
         .map(|task| {
             let estimate = data.as_ref().map(|data| {
-                let vcpus = data_vcpus_total(&cluster, &snapshot.catalog);
-                estimated_remaining(task, state.clock.now(), vcpus, |n| {
+                estimated_remaining(task, now, vcpus, |n| {
                     cluster
                         .nodes
                         .iter()
@@ -295,6 +297,11 @@ pub async fn upgrade_detail(
     }))
 }
 
+/// Node lists are comma-separated strings on the wire.
+fn comma_separated<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(",")
+}
+
 fn time_or_empty(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(convert::time).unwrap_or_default()
 }
@@ -305,11 +312,6 @@ fn detail_info(
     estimate: Option<i64>,
     explain: bool,
 ) -> UpgradeDetailInfo {
-    let names = |idx: &mut dyn Iterator<Item = usize>| {
-        idx.map(|i| task.nodes[i].name.clone())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
     let current = task.current_node();
     let image = catalog
         .image(&task.target_image_id)
@@ -329,13 +331,8 @@ fn detail_info(
         status: task.status.as_str().to_owned(),
         agency_name: task.agency.clone(),
         image_info: image,
-        total_nodes: names(&mut (0..task.nodes.len())),
-        completed_nodes: task
-            .completed_nodes()
-            .iter()
-            .map(|n| n.name.clone())
-            .collect::<Vec<_>>()
-            .join(","),
+        total_nodes: comma_separated(task.nodes.iter().map(|n| n.name.as_str())),
+        completed_nodes: comma_separated(task.completed_nodes().iter().map(|n| n.name.as_str())),
         current_node_name: current
             .map(|i| task.nodes[i].name.clone())
             .unwrap_or_default(),
@@ -359,7 +356,11 @@ fn detail_info(
             })
             .unwrap_or_default(),
         batch_size: task.batch_size,
-        current_batch_nodes: names(&mut task.current_batch().into_iter()),
+        current_batch_nodes: comma_separated(
+            task.current_batch()
+                .into_iter()
+                .map(|i| task.nodes[i].name.as_str()),
+        ),
         estimated_remaining_seconds: estimate,
         terminated: explain.then_some(task.terminated),
     }
